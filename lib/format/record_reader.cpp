@@ -1,0 +1,94 @@
+#include "msgcapture/format/record_reader.h"
+
+#include <algorithm>
+
+#include "msgcapture/protocol/constants.h"
+
+namespace msgcapture {
+namespace {
+
+constexpr size_t MIN_BUFFER = 64 * 1024;
+// One maximum-size record plus the byte that proves a longer one goes on.
+constexpr size_t MAX_BUFFER = RECORD_HEADER_SIZE + MAX_PROTOCOL_MESSAGE_LENGTH + 1;
+
+}  // namespace
+
+RecordReader::RecordReader(std::unique_ptr<ByteSource> source, std::string name, WarningHandler warn)
+    : source_(std::move(source)), name_(std::move(name)), warn_(std::move(warn)) {}
+
+RecordReader RecordReader::open(const std::string& path, WarningHandler warn) {
+    return RecordReader(open_byte_source(path), path, std::move(warn));
+}
+
+void RecordReader::warn(const std::string& text) const {
+    if (warn_) warn_(name_ + ": " + text);
+}
+
+size_t RecordReader::fill(size_t n) {
+    while (end_ - begin_ < n && !at_end_) {
+        if (end_ == buf_.size()) {
+            if (begin_ > 0) {
+                std::copy(buf_.begin() + static_cast<std::ptrdiff_t>(begin_),
+                          buf_.begin() + static_cast<std::ptrdiff_t>(end_), buf_.begin());
+                end_ -= begin_;
+                begin_ = 0;
+            }
+            // Grow only when the buffer is full of real bytes, so memory follows
+            // what the file holds, not what a length field claims.
+            if (end_ == buf_.size()) buf_.resize(std::min(MAX_BUFFER, std::max(MIN_BUFFER, buf_.size() * 2)));
+        }
+        size_t got = source_->read(buf_.data() + end_, buf_.size() - end_);
+        if (got == 0) {
+            at_end_ = true;
+            if (auto note = source_->end_warning(); !note.empty()) warn(note);
+        }
+        end_ += got;
+    }
+    return std::min(n, end_ - begin_);
+}
+
+bool RecordReader::next(Record& out) {
+    if (finished_) return false;
+    size_t have = fill(RECORD_HEADER_SIZE);
+    if (have == 0) {
+        finished_ = true;
+        return false;
+    }
+    if (have < RECORD_HEADER_SIZE) {
+        warn("torn header at offset " + std::to_string(offset_) + " (" + std::to_string(have) + " of " +
+             std::to_string(RECORD_HEADER_SIZE) + " bytes); no entry for it");
+        finished_ = true;
+        return false;
+    }
+    out.header = parse_record_header(buf_.data() + begin_);
+    out.offset = offset_;
+    const uint64_t declared = out.header.length;
+    const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(std::min<uint64_t>(declared, MAX_PROTOCOL_MESSAGE_LENGTH + 1));
+    const size_t got = fill(wanted) - RECORD_HEADER_SIZE;
+    const uint8_t* payload = buf_.data() + begin_ + RECORD_HEADER_SIZE;
+
+    if (got < declared && got < wanted - RECORD_HEADER_SIZE) {
+        out.status = RecordStatus::Truncated;
+        out.payload = ByteSpan(payload, got);
+        warn("torn record at offset " + std::to_string(offset_) + ": payload has " + std::to_string(got) + " of " +
+             std::to_string(declared) + " bytes");
+        finished_ = true;
+    } else if (declared > MAX_PROTOCOL_MESSAGE_LENGTH) {
+        out.status = RecordStatus::Oversized;
+        out.payload = ByteSpan();
+        warn("record at offset " + std::to_string(offset_) + " declares " + std::to_string(declared) +
+             " payload bytes, over the " + std::to_string(MAX_PROTOCOL_MESSAGE_LENGTH) +
+             "-byte limit; the rest of the file is skipped");
+        finished_ = true;
+    } else {
+        out.status = RecordStatus::Complete;
+        out.payload = ByteSpan(payload, got);
+    }
+    // The caller reads the payload in place; it is consumed on the next call.
+    const size_t consumed = finished_ ? end_ - begin_ : RECORD_HEADER_SIZE + got;
+    begin_ += consumed;
+    offset_ += consumed;
+    return true;
+}
+
+}  // namespace msgcapture

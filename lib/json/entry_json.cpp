@@ -1,0 +1,59 @@
+#include "msgcapture/json/entry_json.h"
+
+#include <algorithm>
+
+#include "msgcapture/json/message_json.h"
+
+namespace msgcapture {
+namespace {
+
+bool printable_ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+}
+
+}  // namespace
+
+bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch) {
+    const std::string_view type = record.header.msgtype_text();
+    const bool readable = printable_ascii(type);
+    w.begin_object();
+    w.key("direction");
+    w.string(direction_name(direction));
+    w.key("time");
+    w.number(record.header.time_us);
+    w.key("size");
+    w.number(static_cast<uint64_t>(record.header.length));
+    w.key("msgtype");
+    w.string(readable ? type : "UNREADABLE");
+
+    std::string_view error;
+    const std::optional<size_t> known = readable ? find_message_type(type) : std::nullopt;
+    const size_t type_index = known.value_or(0);
+    if (record.status == RecordStatus::Truncated) {
+        error = ERROR_TRUNCATED;
+    } else if (record.status == RecordStatus::Oversized) {
+        error = ERROR_OVERSIZED;
+    } else if (!known) {
+        error = ERROR_UNRECOGNIZED;
+    } else {
+        try {
+            scratch.decode(type_index, record.payload);
+        } catch (const DecodeError&) {
+            error = ERROR_UNDECODABLE;
+        }
+    }
+
+    if (!error.empty()) {
+        w.key("body");
+        w.hex(record.payload);
+        w.key("error");
+        w.string(error);
+    } else if (!record.payload.empty()) {
+        w.key("body");
+        write_message_body(w, scratch, type_index);
+    }
+    w.end_object();
+    return error.empty();
+}
+
+}  // namespace msgcapture
