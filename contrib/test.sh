@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test: a normal build, then the whole suite
+# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+contrib/install-deps.sh
+
+echo "== build and test (RelWithDebInfo)"
+BUILD_DIR=build contrib/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
+BUILD_DIR=build-sanitize contrib/build.sh -DCMAKE_BUILD_TYPE=Debug -DMSGCAPTURE_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)"

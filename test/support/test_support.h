@@ -1,0 +1,52 @@
+#pragma once
+// Helpers shared by the test programs: temporary directories, files, and the
+// records of the bundled conformance captures.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "msgcapture/format/record.h"
+#include "msgcapture/protocol/bytes.h"
+
+namespace testsupport {
+
+namespace fs = std::filesystem;
+
+// The project's copy of ../shared/conformance.
+fs::path conformance_dir();
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const fs::path& path() const { return path_; }
+    fs::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    fs::path path_;
+};
+
+msgcapture::Bytes read_file(const fs::path& path);
+void write_file(const fs::path& path, const msgcapture::Bytes& data);
+std::string read_text(const fs::path& path);
+
+// zstd-compresses `data` in one frame.
+msgcapture::Bytes zstd_compress(const msgcapture::Bytes& data, int level = 3);
+
+struct OwnedRecord {
+    int64_t time_us;
+    std::string msgtype;
+    msgcapture::Bytes payload;
+};
+
+// Every complete record of a capture file.
+std::vector<OwnedRecord> read_records(const fs::path& path);
+
+// Every capture file of the core-regtest conformance folder.
+std::vector<fs::path> core_regtest_files();
+
+}  // namespace testsupport

@@ -1,0 +1,173 @@
+// The record reader: complete, torn and oversized records, in plain and zstd files.
+#include <gtest/gtest.h>
+
+#include "msgcapture/format/record_reader.h"
+#include "test_support.h"
+
+using namespace msgcapture;
+using testsupport::TempDir;
+
+namespace {
+
+Bytes record(int64_t time, std::string_view type, const Bytes& payload) {
+    Bytes out;
+    append_record(out, time, type, payload);
+    return out;
+}
+
+Bytes concat(std::initializer_list<Bytes> parts) {
+    Bytes out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+struct ReadResult {
+    std::vector<Record> records;
+    std::vector<Bytes> payloads;
+    std::vector<std::string> warnings;
+};
+
+ReadResult read_all(const std::string& path) {
+    ReadResult res;
+    auto reader = RecordReader::open(path, [&](const std::string& w) { res.warnings.push_back(w); });
+    Record r;
+    while (reader.next(r)) {
+        res.records.push_back(r);
+        res.payloads.emplace_back(r.payload.begin(), r.payload.end());
+    }
+    return res;
+}
+
+// Each case runs on the plain file and on a zstd-compressed copy.
+class RecordReaderTest : public ::testing::TestWithParam<bool> {
+protected:
+    std::string write(const Bytes& data) {
+        const bool zstd = GetParam();
+        auto path = dir_ / (zstd ? "msgs_recv.dat.zst" : "msgs_recv.dat");
+        testsupport::write_file(path, zstd ? testsupport::zstd_compress(data) : data);
+        return path.string();
+    }
+    TempDir dir_;
+};
+
+}  // namespace
+
+TEST_P(RecordReaderTest, ReadsCompleteRecordsInOrder) {
+    Bytes big(MAX_PROTOCOL_MESSAGE_LENGTH, 0x5a);  // one maximum-size payload
+    auto path = write(concat({record(1, "ping", Bytes(8, 1)), record(2, "verack", {}), record(3, "block", big),
+                              record(-4, "pong", Bytes(8, 2))}));
+    auto res = read_all(path);
+    ASSERT_EQ(res.records.size(), 4u);
+    EXPECT_TRUE(res.warnings.empty());
+    EXPECT_EQ(res.records[0].header.time_us, 1);
+    EXPECT_EQ(res.records[0].header.msgtype_text(), "ping");
+    EXPECT_EQ(res.payloads[0], Bytes(8, 1));
+    EXPECT_EQ(res.records[1].header.length, 0u);
+    EXPECT_EQ(res.payloads[2], big);
+    EXPECT_EQ(res.records[3].header.time_us, -4);
+    EXPECT_EQ(res.records[3].offset, 32u + 24 + 24 + big.size());
+    for (const auto& r : res.records) EXPECT_EQ(r.status, RecordStatus::Complete);
+}
+
+TEST_P(RecordReaderTest, EmptyFileHasNoRecords) {
+    auto res = read_all(write({}));
+    EXPECT_TRUE(res.records.empty());
+    EXPECT_TRUE(res.warnings.empty());
+}
+
+TEST_P(RecordReaderTest, TornHeaderEndsTheFileWithAWarningAndNoRecord) {
+    Bytes data = concat({record(1, "ping", Bytes(8, 1)), Bytes(10, 7)});
+    auto res = read_all(write(data));
+    ASSERT_EQ(res.records.size(), 1u);
+    ASSERT_EQ(res.warnings.size(), 1u);
+    EXPECT_NE(res.warnings[0].find("torn header at offset 32"), std::string::npos) << res.warnings[0];
+}
+
+TEST_P(RecordReaderTest, TornPayloadGivesATruncatedRecord) {
+    Bytes data = record(1, "pong", Bytes{1, 2, 3, 4, 5, 6, 7, 8});
+    data.resize(data.size() - 3);
+    auto res = read_all(write(data));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].status, RecordStatus::Truncated);
+    EXPECT_EQ(res.records[0].header.length, 8u);
+    EXPECT_EQ(res.payloads[0], (Bytes{1, 2, 3, 4, 5}));
+    ASSERT_EQ(res.warnings.size(), 1u);
+    EXPECT_NE(res.warnings[0].find("5 of 8 bytes"), std::string::npos);
+}
+
+// A 4 GiB length with two bytes behind it: torn, and nothing near 4 GiB is
+// allocated (the sanitizer build would fail the allocation).
+TEST_P(RecordReaderTest, HugeDeclaredLengthAtTheEndIsATornRecord) {
+    Bytes data = record(5, "tx", {});
+    data[20] = data[21] = data[22] = data[23] = 0xff;
+    data.push_back(1);
+    data.push_back(2);
+    auto res = read_all(write(data));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].status, RecordStatus::Truncated);
+    EXPECT_EQ(res.records[0].header.length, 0xffffffffu);
+    EXPECT_EQ(res.payloads[0], (Bytes{1, 2}));
+}
+
+TEST_P(RecordReaderTest, OversizedRecordWithDataBehindItStopsTheFile) {
+    Bytes data = record(5, "block", Bytes(MAX_PROTOCOL_MESSAGE_LENGTH + 10, 0));
+    Bytes more = record(6, "ping", Bytes(8, 0));
+    data.insert(data.end(), more.begin(), more.end());
+    auto res = read_all(write(data));
+    ASSERT_EQ(res.records.size(), 1u);
+    EXPECT_EQ(res.records[0].status, RecordStatus::Oversized);
+    EXPECT_TRUE(res.payloads[0].empty());
+    ASSERT_EQ(res.warnings.size(), 1u);
+    EXPECT_NE(res.warnings[0].find("over the 4000000-byte limit"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(PlainAndZstd, RecordReaderTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "zstd" : "plain"; });
+
+TEST(RecordReaderZstd, StreamCutInsideAFrameReadsWhatIsThereAndWarns) {
+    TempDir dir;
+    Bytes data;
+    for (int i = 0; i < 20000; ++i) {  // several zstd blocks
+        Bytes r = record(i, "ping", Bytes(8, static_cast<uint8_t>(i * 7919 >> 3)));
+        data.insert(data.end(), r.begin(), r.end());
+    }
+    Bytes compressed = testsupport::zstd_compress(data, 1);
+    compressed.resize(compressed.size() / 2);
+    auto path = dir / "msgs_sent.dat.zst";
+    testsupport::write_file(path, compressed);
+    auto res = read_all(path.string());
+    EXPECT_GT(res.records.size(), 0u);
+    EXPECT_LT(res.records.size(), 20000u);
+    for (size_t i = 0; i + 1 < res.records.size(); ++i) EXPECT_EQ(res.records[i].header.time_us, static_cast<int64_t>(i));
+    bool mentions_frame = false;
+    for (const auto& w : res.warnings) mentions_frame |= w.find("inside a zstd frame") != std::string::npos;
+    EXPECT_TRUE(mentions_frame);
+}
+
+TEST(RecordReaderZstd, CorruptDataIsAReadError) {
+    TempDir dir;
+    auto path = dir / "msgs_sent.dat.zst";
+    // A frame whose only block has the reserved block type.
+    testsupport::write_file(path, Bytes{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, 0x07, 0x00, 0x00});
+    EXPECT_THROW(read_all(path.string()), ReadError);
+    testsupport::write_file(path, Bytes{'n', 'o', 't', ' ', 'z', 's', 't', 'd'});
+    EXPECT_THROW(read_all(path.string()), ReadError);
+}
+
+TEST(RecordReaderOpen, MissingFileAndDirectoryAreReadErrors) {
+    TempDir dir;
+    try {
+        RecordReader::open((dir / "missing.dat").string());
+        FAIL() << "expected ReadError";
+    } catch (const ReadError& e) {
+        EXPECT_NE(std::string(e.what()).find("missing.dat"), std::string::npos);
+    }
+    EXPECT_THROW(RecordReader::open(dir.path().string()), ReadError);
+}
+
+TEST(RecordDirection, ComesFromTheFileName) {
+    EXPECT_EQ(direction_from_file_name("msgs_recv.dat"), Direction::Received);
+    EXPECT_EQ(direction_from_file_name("msgs_recv.dat.zst"), Direction::Received);
+    EXPECT_EQ(direction_from_file_name("msgs_sent.dat"), Direction::Sent);
+    EXPECT_EQ(direction_from_file_name("other.dat"), Direction::Sent);
+}
