@@ -50,3 +50,19 @@ std::vector<OwnedRecord> read_records(const fs::path& path);
 std::vector<fs::path> core_regtest_files();
 
 }  // namespace testsupport
+
+namespace testsupport {
+
+struct ProcessResult {
+    int exit_code = -1;  // 128 + signal when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+// Runs a program (no shell), capturing its standard output and error.
+ProcessResult run_process(const std::vector<std::string>& argv);
+
+// The message-capture-parser binary of this build.
+std::string parser_binary();
+
+}  // namespace testsupport

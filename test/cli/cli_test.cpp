@@ -1,0 +1,135 @@
+// message-capture-parser as a process: usage, output, errors and hostile input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <cstring>
+#include <random>
+
+#include "msgcapture/format/record.h"
+#include "test_support.h"
+
+using nlohmann::json;
+using namespace testsupport;
+
+namespace {
+
+fs::path core_capture() { return conformance_dir() / "core-regtest" / "message_capture"; }
+
+size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST(Cli, HelpDescribesUsageAndOptions) {
+    for (const char* flag : {"-h", "--help"}) {
+        ProcessResult res = run_process({parser_binary(), flag});
+        EXPECT_EQ(res.exit_code, 0);
+        for (const char* text : {"capture_paths", "-o,--output", "-n,--no-progress-bar", "-h,--help", "Exit status"}) {
+            EXPECT_NE(res.out.find(text), std::string::npos) << text << " missing from:\n" << res.out;
+        }
+    }
+}
+
+TEST(Cli, NoArgumentsOrAnUnknownOptionIsAUsageError) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{}, {"--bogus", "x.dat"}}) {
+        std::vector<std::string> argv = {parser_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        ProcessResult res = run_process(argv);
+        EXPECT_EQ(res.exit_code, 2);
+        EXPECT_TRUE(res.out.empty());
+        EXPECT_NE(res.err.find("error"), std::string::npos) << res.err;
+    }
+}
+
+TEST(Cli, StdoutAndOutputFileCarryTheSameJson) {
+    TempDir dir;
+    ProcessResult to_stdout = run_process({parser_binary(), core_capture().string()});
+    ProcessResult to_file = run_process({parser_binary(), "-o", (dir / "out.json").string(), core_capture().string()});
+    ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+    ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+    EXPECT_TRUE(to_file.out.empty());
+    EXPECT_EQ(to_stdout.out, read_text(dir / "out.json"));
+    json j = json::parse(to_stdout.out);
+    EXPECT_EQ(j.size(), 625u);
+    // One entry per line, so the output also works with grep and head.
+    EXPECT_EQ(line_count(to_stdout.out), 625u + 2);
+}
+
+TEST(Cli, MissingFileIsAOneLineError) {
+    ProcessResult res = run_process({parser_binary(), "/nonexistent/msgs_recv.dat"});
+    EXPECT_EQ(res.exit_code, 1);
+    EXPECT_TRUE(res.out.empty());
+    EXPECT_EQ(line_count(res.err), 1u);
+    EXPECT_NE(res.err.find("/nonexistent/msgs_recv.dat"), std::string::npos) << res.err;
+}
+
+TEST(Cli, UnwritableOutputIsAnError) {
+    ProcessResult res = run_process({parser_binary(), "-o", "/nonexistent/dir/out.json", core_capture().string()});
+    EXPECT_EQ(res.exit_code, 1);
+    EXPECT_NE(res.err.find("cannot write /nonexistent/dir/out.json"), std::string::npos) << res.err;
+}
+
+TEST(Cli, EmptyDirectoryGivesAnEmptyArrayAndAWarning) {
+    TempDir dir;
+    ProcessResult res = run_process({parser_binary(), dir.path().string()});
+    EXPECT_EQ(res.exit_code, 0);
+    EXPECT_EQ(json::parse(res.out), json::array());
+    EXPECT_NE(res.err.find("no capture files"), std::string::npos) << res.err;
+}
+
+// Random bytes named like a capture file: no crash, exit 0, valid JSON.
+TEST(Cli, RandomGarbageNeverCrashes) {
+    std::mt19937_64 rng(2026);
+    TempDir dir;
+    for (int round = 0; round < 40; ++round) {
+        msgcapture::Bytes garbage(rng() % 5000);
+        for (auto& b : garbage) b = static_cast<uint8_t>(rng());
+        if (round % 2 == 0 && garbage.size() > 24) {
+            garbage[20] = static_cast<uint8_t>(rng() % 64);  // plausible lengths, so payloads get decoded
+            garbage[21] = garbage[22] = garbage[23] = 0;
+            const char* type = round % 4 == 0 ? "tx" : "version";
+            std::fill(garbage.begin() + 8, garbage.begin() + 20, 0);
+            std::copy(type, type + std::strlen(type), garbage.begin() + 8);
+        }
+        write_file(dir / "msgs_recv.dat", garbage);
+        ProcessResult res = run_process({parser_binary(), (dir / "msgs_recv.dat").string()});
+        ASSERT_EQ(res.exit_code, 0) << res.err;
+        ASSERT_NO_THROW((void)json::parse(res.out)) << res.out.substr(0, 200);
+    }
+}
+
+TEST(Cli, CorruptZstdFailsWithAReasonAndStillClosesTheArray) {
+    TempDir dir;
+    msgcapture::Bytes good;
+    msgcapture::append_record(good, 1, "verack", {});
+    msgcapture::Bytes data = zstd_compress(good);
+    data.insert(data.end(), {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, 0x07, 0x00, 0x00});  // a corrupt second frame
+    write_file(dir / "msgs_sent.dat.zst", data);
+    ProcessResult res = run_process({parser_binary(), (dir / "msgs_sent.dat.zst").string()});
+    EXPECT_EQ(res.exit_code, 1);
+    EXPECT_NE(res.err.find("cannot decompress"), std::string::npos) << res.err;
+    EXPECT_EQ(json::parse(res.out).size(), 1u);
+}
+
+TEST(Cli, ADirectoryFileAndItsDuplicateAreReadOnce) {
+    fs::path file = core_capture() / "127.0.0.1_50732" / "msgs_recv.dat";
+    ProcessResult once = run_process({parser_binary(), file.string()});
+    ProcessResult twice = run_process({parser_binary(), file.string(), file.string()});
+    EXPECT_EQ(once.out, twice.out);
+}
+
+// The progress bar goes to stderr only when it is a terminal; `script` gives
+// the parser a pseudo-terminal.
+TEST(Cli, ProgressBarOnlyOnATerminalAndNotWithNoProgressBar) {
+    if (run_process({"sh", "-c", "command -v script"}).exit_code != 0) GTEST_SKIP() << "script(1) not installed";
+    TempDir dir;
+    const std::string out = (dir / "out.json").string();
+    const std::string cmd = parser_binary() + " -o " + out + " " + core_capture().string();
+    ProcessResult tty = run_process({"script", "-qec", cmd, "/dev/null"});
+    EXPECT_EQ(tty.exit_code, 0);
+    EXPECT_NE(tty.out.find("100%"), std::string::npos) << tty.out;
+    ProcessResult quiet = run_process({"script", "-qec", cmd + " -n", "/dev/null"});
+    EXPECT_EQ(quiet.out.find("%"), std::string::npos) << quiet.out;
+    ProcessResult piped = run_process({parser_binary(), "-o", out, core_capture().string()});
+    EXPECT_TRUE(piped.err.empty()) << piped.err;
+}
