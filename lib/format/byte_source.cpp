@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -94,11 +95,31 @@ private:
     std::string end_warning_;
 };
 
+class MemorySource : public ByteSource {
+public:
+    explicit MemorySource(std::vector<uint8_t> data) : data_(std::move(data)) {}
+    size_t read(uint8_t* dst, size_t n) override {
+        size_t take = std::min(n, data_.size() - pos_);
+        std::copy_n(data_.data() + pos_, take, dst);
+        pos_ += take;
+        return take;
+    }
+    uint64_t file_bytes_read() const override { return pos_; }
+
+private:
+    std::vector<uint8_t> data_;
+    size_t pos_ = 0;
+};
+
 bool ends_with(const std::string& s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
+
+std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data) {
+    return std::make_unique<MemorySource>(std::move(data));
+}
 
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
     if (ends_with(path, ".zst")) return std::make_unique<ZstdSource>(path);

@@ -22,7 +22,7 @@ Message decode_by_index(size_t index, ByteSpan payload, std::index_sequence<I...
 
 template <size_t... I>
 void decode_into(KnownMessages::Tuple& slots, size_t index, ByteSpan payload, std::index_sequence<I...>) {
-    ((I == index ? (decode_payload(payload, std::get<I>(slots)), true) : false) || ...);
+    (void)((I == index ? (decode_payload(payload, std::get<I>(slots)), true) : false) || ...);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace msgcapture {
 
@@ -27,5 +28,8 @@ public:
 
 // Opens `path`, decompressing when its name ends in ".zst". Throws ReadError.
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path);
+
+// Bytes already in memory (records received over a pipe, fuzz inputs).
+std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data);
 
 }  // namespace msgcapture

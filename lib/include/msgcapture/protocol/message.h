@@ -64,7 +64,7 @@ public:
 private:
     template <class F, size_t... I>
     void visit_impl(size_t type_index, F& f, std::index_sequence<I...>) const {
-        ((I == type_index ? (f(std::get<I>(slots_)), true) : false) || ...);
+        (void)((I == type_index ? (f(std::get<I>(slots_)), true) : false) || ...);
     }
 
     KnownMessages::Tuple slots_;
