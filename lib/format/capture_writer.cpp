@@ -1,0 +1,190 @@
+#include "msgcapture/format/capture_writer.h"
+
+#include <zstd.h>
+
+namespace msgcapture {
+namespace {
+
+// Buffered bytes are written once they pass this size, even before the flush interval.
+constexpr size_t WRITE_AT = 256 * 1024;
+// Small windows keep a reader's memory small when it opens many sessions at once.
+constexpr int ZSTD_WINDOW_LOG = 20;
+constexpr int ZSTD_LEVEL = 3;
+
+}  // namespace
+
+// One msgs_*.dat[.zst] file: opened on its first record, buffered, optionally compressed.
+class CaptureWriter::StreamFile {
+public:
+    StreamFile(std::string path, bool compress) : path_(std::move(path)) {
+        if (compress) {
+            cctx_ = ZSTD_createCCtx();
+            if (!cctx_) throw CaptureIoError("cannot compress " + path_ + ": out of memory");
+            ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+            ZSTD_CCtx_setParameter(cctx_, ZSTD_c_windowLog, ZSTD_WINDOW_LOG);
+        }
+    }
+    ~StreamFile() { ZSTD_freeCCtx(cctx_); }
+    StreamFile(const StreamFile&) = delete;
+    StreamFile& operator=(const StreamFile&) = delete;
+
+    void add(ByteSpan record, CaptureFs& fs, Clock::time_point now) {
+        if (!dirty_) first_unflushed_ = now;
+        dirty_ = true;
+        if (cctx_) {
+            run_compressor(record, ZSTD_e_continue);
+        } else {
+            pending_.insert(pending_.end(), record.begin(), record.end());
+        }
+        if (pending_.size() >= WRITE_AT) write_pending(fs);
+    }
+
+    bool due(Clock::time_point now, std::chrono::milliseconds interval) const {
+        return dirty_ && now - first_unflushed_ >= interval;
+    }
+
+    // Everything added so far reaches the file (and, compressed, is decodable).
+    void flush(CaptureFs& fs) {
+        if (!dirty_) return;
+        if (cctx_) run_compressor({}, ZSTD_e_flush);
+        write_pending(fs);
+        dirty_ = false;
+    }
+
+    // Ends the zstd frame so that the file is complete.
+    void close(CaptureFs& fs) {
+        if (cctx_ && file_) {
+            run_compressor({}, ZSTD_e_end);
+            dirty_ = true;
+        }
+        flush(fs);
+    }
+
+private:
+    void run_compressor(ByteSpan input, ZSTD_EndDirective mode) {
+        ZSTD_inBuffer in{input.data(), input.size(), 0};
+        for (;;) {
+            const size_t start = pending_.size();
+            pending_.resize(start + ZSTD_CStreamOutSize());
+            ZSTD_outBuffer out{pending_.data() + start, ZSTD_CStreamOutSize(), 0};
+            size_t left = ZSTD_compressStream2(cctx_, &out, &in, mode);
+            pending_.resize(start + out.pos);
+            if (ZSTD_isError(left)) throw CaptureIoError("cannot compress " + path_ + ": " + ZSTD_getErrorName(left));
+            const bool done = mode == ZSTD_e_continue ? in.pos == in.size : left == 0;
+            if (done) return;
+        }
+    }
+
+    void write_pending(CaptureFs& fs) {
+        if (!file_) file_ = fs.open_append(path_);
+        if (pending_.empty()) return;
+        file_->append(pending_);
+        pending_.clear();
+    }
+
+    std::string path_;
+    ZSTD_CCtx* cctx_ = nullptr;
+    std::unique_ptr<AppendFile> file_;
+    Bytes pending_;
+    bool dirty_ = false;
+    Clock::time_point first_unflushed_{};
+};
+
+CaptureWriter::CaptureWriter(CaptureOptions options, std::shared_ptr<CaptureFs> fs, Logger log)
+    : options_(std::move(options)), fs_(std::move(fs)), log_(std::move(log)) {}
+
+CaptureWriter::~CaptureWriter() {
+    guarded([&] {
+        for (auto& [id, session] : sessions_) {
+            for (auto& f : session.files) {
+                if (f) f->close(*fs_);
+            }
+        }
+    });
+    sessions_.clear();
+}
+
+template <class F>
+void CaptureWriter::guarded(F&& f) {
+    if (!enabled_) return;
+    try {
+        f();
+    } catch (const CaptureIoError& e) {
+        disable(e.what());
+    } catch (const std::exception& e) {
+        disable(e.what());
+    }
+}
+
+void CaptureWriter::disable(const std::string& reason) {
+    enabled_ = false;
+    sessions_.clear();  // drops buffers; files close
+    if (log_) log_("message capture disabled: " + reason);
+}
+
+void CaptureWriter::open_session(const SessionInfo& info) {
+    guarded([&] {
+        Session session;
+        session.path = options_.root + "/" + peer_directory_name(info.address) + "/" +
+                       session_directory_name(info.start_time_us, info.peer_id);
+        fs_->create_directories(session.path);
+        fs_->write_file(session.path + "/session.json", session_to_json(info));
+        const std::string ext = options_.compress ? ".dat.zst" : ".dat";
+        session.files[0] = std::make_unique<StreamFile>(session.path + "/msgs_recv" + ext, options_.compress);
+        session.files[1] = std::make_unique<StreamFile>(session.path + "/msgs_sent" + ext, options_.compress);
+        sessions_[info.peer_id] = std::move(session);
+    });
+}
+
+void CaptureWriter::close_session(int64_t peer_id) {
+    guarded([&] {
+        auto it = sessions_.find(peer_id);
+        if (it == sessions_.end()) return;
+        for (auto& f : it->second.files) f->close(*fs_);
+        sessions_.erase(it);
+    });
+}
+
+void CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype,
+                           ByteSpan payload) {
+    guarded([&] {
+        auto it = sessions_.find(peer_id);
+        if (it == sessions_.end()) return;
+        const uint64_t size = RECORD_HEADER_SIZE + payload.size();
+        if (options_.max_bytes != 0 && bytes_accepted_ + size > options_.max_bytes) {
+            flush_all();
+            disable("the -capturemaxsize budget of " + std::to_string(options_.max_bytes) + " bytes is used up");
+            return;
+        }
+        thread_local Bytes encoded;
+        encoded.clear();
+        append_record(encoded, time_us, msgtype, payload);
+        it->second.files[direction == Direction::Received ? 0 : 1]->add(encoded, *fs_, Clock::now());
+        bytes_accepted_ += size;
+    });
+}
+
+void CaptureWriter::flush_due(Clock::time_point now) {
+    guarded([&] {
+        for (auto& [id, session] : sessions_) {
+            for (auto& f : session.files) {
+                if (f->due(now, options_.flush_interval)) f->flush(*fs_);
+            }
+        }
+    });
+}
+
+void CaptureWriter::flush_all() {
+    guarded([&] {
+        for (auto& [id, session] : sessions_) {
+            for (auto& f : session.files) f->flush(*fs_);
+        }
+    });
+}
+
+std::string CaptureWriter::session_path(int64_t peer_id) const {
+    auto it = sessions_.find(peer_id);
+    return it == sessions_.end() ? std::string() : it->second.path;
+}
+
+}  // namespace msgcapture

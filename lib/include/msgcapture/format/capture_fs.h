@@ -1,0 +1,39 @@
+#pragma once
+// The capture writer's only way to the disk. Tests swap in a file system that
+// fails or fills up on cue, so the error paths are exercised deterministically.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "msgcapture/protocol/bytes.h"
+
+namespace msgcapture {
+
+// A failed file system operation; the message names the path and the cause.
+class CaptureIoError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class AppendFile {
+public:
+    virtual ~AppendFile() = default;
+    // Writes all of `data` or throws CaptureIoError.
+    virtual void append(ByteSpan data) = 0;
+};
+
+class CaptureFs {
+public:
+    virtual ~CaptureFs() = default;
+    virtual void create_directories(const std::string& path) = 0;
+    // Opens for appending, creating the file if needed.
+    virtual std::unique_ptr<AppendFile> open_append(const std::string& path) = 0;
+    // Writes a whole small file (session.json), replacing it.
+    virtual void write_file(const std::string& path, const std::string& content) = 0;
+};
+
+// The real disk, through POSIX calls.
+std::shared_ptr<CaptureFs> posix_capture_fs();
+
+}  // namespace msgcapture

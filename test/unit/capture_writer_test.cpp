@@ -1,0 +1,192 @@
+// The capture writer: layout, flush policy, compression, the size budget and
+// failing disks (through the file-system seam).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "msgcapture/format/capture_writer.h"
+#include "msgcapture/format/record_reader.h"
+#include "test_support.h"
+
+using namespace msgcapture;
+using testsupport::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Keeps files in memory; can fail every write after a byte budget, like a full disk.
+class MemoryFs : public CaptureFs {
+public:
+    std::map<std::string, Bytes> files;
+    std::map<std::string, std::string> texts;
+    int64_t space_left = -1;  // -1: unlimited
+    int appends = 0;
+
+    class File : public AppendFile {
+    public:
+        File(MemoryFs& fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+        void append(ByteSpan data) override {
+            ++fs_.appends;
+            if (fs_.space_left >= 0 && static_cast<int64_t>(data.size()) > fs_.space_left) {
+                throw CaptureIoError("cannot write " + path_ + ": No space left on device");
+            }
+            if (fs_.space_left >= 0) fs_.space_left -= static_cast<int64_t>(data.size());
+            auto& f = fs_.files[path_];
+            f.insert(f.end(), data.begin(), data.end());
+        }
+
+    private:
+        MemoryFs& fs_;
+        std::string path_;
+    };
+
+    void create_directories(const std::string&) override {}
+    std::unique_ptr<AppendFile> open_append(const std::string& path) override {
+        files[path];
+        return std::make_unique<File>(*this, path);
+    }
+    void write_file(const std::string& path, const std::string& content) override { texts[path] = content; }
+};
+
+SessionInfo session(int64_t id, const std::string& address = "127.0.0.1:18444") {
+    SessionInfo s;
+    s.peer_id = id;
+    s.address = address;
+    s.connection_type = "inbound";
+    s.start_time_us = 1795313274322264 + id;
+    s.network = "regtest";
+    s.user_agent = "/msgcapture:0.1.0/";
+    s.protocol_version = 70016;
+    return s;
+}
+
+std::vector<std::string> read_types(const std::string& path) {
+    std::vector<std::string> out;
+    auto reader = RecordReader::open(path);
+    Record r;
+    while (reader.next(r)) out.emplace_back(r.header.msgtype_text());
+    return out;
+}
+
+}  // namespace
+
+TEST(SessionNames, FollowTheContract) {
+    EXPECT_EQ(peer_directory_name("[2001:db8::1]:8333"), "[2001_db8__1]_8333");
+    EXPECT_EQ(peer_directory_name("127.0.0.1:18444"), "127.0.0.1_18444");
+    EXPECT_EQ(session_directory_name(1795313274322264, 7), "20261122T020754.322264Z_7");
+    SessionInfo s = session(3);
+    EXPECT_EQ(session_from_json(session_to_json(s)), s);
+    EXPECT_FALSE(session_from_json("{}"));
+    EXPECT_FALSE(session_from_json("not json"));
+}
+
+TEST(CaptureWriter, WritesOneDirectoryPerPeerAndSessionOnDisk) {
+    TempDir dir;
+    const std::string root = (dir / "message_capture").string();
+    {
+        CaptureWriter w({root}, posix_capture_fs(), {});
+        w.open_session(session(1));
+        w.record(1, Direction::Received, 10, "version", Bytes(100, 1));
+        w.record(1, Direction::Sent, 11, "version", Bytes(100, 2));
+        w.record(1, Direction::Received, 12, "verack", {});
+        EXPECT_EQ(w.session_path(1), root + "/127.0.0.1_18444/20261122T020754.322265Z_1");
+        w.close_session(1);
+        w.open_session(session(2));  // a reconnect: a new session directory
+        w.record(2, Direction::Sent, 13, "ping", Bytes(8, 0));
+    }
+    const std::string first = root + "/127.0.0.1_18444/20261122T020754.322265Z_1";
+    EXPECT_EQ(read_types(first + "/msgs_recv.dat"), (std::vector<std::string>{"version", "verack"}));
+    EXPECT_EQ(read_types(first + "/msgs_sent.dat"), (std::vector<std::string>{"version"}));
+    EXPECT_EQ(session_from_json(testsupport::read_text(first + "/session.json")), session(1));
+    EXPECT_EQ(read_types(root + "/127.0.0.1_18444/20261122T020754.322266Z_2/msgs_sent.dat"),
+              (std::vector<std::string>{"ping"}));
+}
+
+TEST(CaptureWriter, BuffersUntilTheFlushIntervalThenWrites) {
+    auto fs = std::make_shared<MemoryFs>();
+    CaptureWriter w({"/cap", 0, false, 1000ms}, fs, {});
+    w.open_session(session(1));
+    const auto start = CaptureWriter::Clock::now();
+    w.record(1, Direction::Received, 1, "ping", Bytes(8, 0));
+    const std::string file = w.session_path(1) + "/msgs_recv.dat";
+    w.flush_due(start + 500ms);
+    EXPECT_EQ(fs->appends, 0);
+    w.flush_due(start + 1100ms);
+    EXPECT_EQ(fs->files[file].size(), 32u);
+    w.record(1, Direction::Received, 2, "pong", Bytes(8, 0));
+    w.close_session(1);  // the end of a session flushes
+    EXPECT_EQ(fs->files[file].size(), 64u);
+}
+
+TEST(CaptureWriter, LargeBuffersAreWrittenBeforeTheInterval) {
+    auto fs = std::make_shared<MemoryFs>();
+    CaptureWriter w({"/cap", 0, false, 1h}, fs, {});
+    w.open_session(session(1));
+    for (int i = 0; i < 100; ++i) w.record(1, Direction::Sent, i, "block", Bytes(10000, 0));
+    EXPECT_GT(fs->appends, 0);
+}
+
+TEST(CaptureWriter, CompressedFilesAreReadableAfterEachFlushAndAfterClose) {
+    TempDir dir;
+    const std::string root = (dir / "mc").string();
+    CaptureWriter w({root, 0, true, 1000ms}, posix_capture_fs(), {});
+    w.open_session(session(4));
+    const std::string file = w.session_path(4) + "/msgs_recv.dat.zst";
+    for (int i = 0; i < 50; ++i) w.record(4, Direction::Received, i, "inv", Bytes(37, static_cast<uint8_t>(i)));
+    w.flush_all();
+    EXPECT_EQ(read_types(file).size(), 50u);  // decodable while the session is still open
+    w.record(4, Direction::Received, 99, "tx", Bytes(200, 9));
+    w.close_session(4);
+    std::vector<std::string> warnings;
+    auto reader = RecordReader::open(file, [&](const std::string& s) { warnings.push_back(s); });
+    Record r;
+    int n = 0;
+    while (reader.next(r)) ++n;
+    EXPECT_EQ(n, 51);
+    EXPECT_TRUE(warnings.empty());  // closed: the frame is complete
+}
+
+TEST(CaptureWriter, SizeBudgetStopsCaptureOnceAndLogsOnce) {
+    auto fs = std::make_shared<MemoryFs>();
+    std::vector<std::string> log;
+    CaptureWriter w({"/cap", 100, false, 1000ms}, fs, [&](const std::string& s) { log.push_back(s); });
+    w.open_session(session(1));
+    w.record(1, Direction::Received, 1, "ping", Bytes(8, 0));  // 32 bytes
+    w.record(1, Direction::Received, 2, "ping", Bytes(8, 0));  // 64
+    w.record(1, Direction::Received, 3, "ping", Bytes(8, 0));  // 96
+    EXPECT_TRUE(w.enabled());
+    w.record(1, Direction::Received, 4, "ping", Bytes(8, 0));  // would be 128
+    EXPECT_FALSE(w.enabled());
+    w.record(1, Direction::Received, 5, "ping", Bytes(8, 0));
+    w.open_session(session(2));
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_NE(log[0].find("-capturemaxsize"), std::string::npos);
+    size_t total = 0;
+    for (const auto& [path, data] : fs->files) total += data.size();
+    EXPECT_EQ(total, 96u);  // what was accepted before the budget ran out reached the disk
+}
+
+TEST(CaptureWriter, FullDiskDisablesCaptureAndNeverThrows) {
+    auto fs = std::make_shared<MemoryFs>();
+    fs->space_left = 50;
+    std::vector<std::string> log;
+    CaptureWriter w({"/cap", 0, false, 0ms}, fs, [&](const std::string& s) { log.push_back(s); });
+    w.open_session(session(1));
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_NO_THROW(w.record(1, Direction::Sent, i, "ping", Bytes(8, 0)));
+        EXPECT_NO_THROW(w.flush_due());
+    }
+    EXPECT_FALSE(w.enabled());
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_NE(log[0].find("No space left on device"), std::string::npos) << log[0];
+}
+
+TEST(CaptureWriter, UnwritableRootDisablesCaptureWithAReason) {
+    std::vector<std::string> log;
+    CaptureWriter w({"/proc/msgcapture-cannot-exist"}, posix_capture_fs(), [&](const std::string& s) { log.push_back(s); });
+    w.open_session(session(1));
+    w.record(1, Direction::Sent, 1, "ping", Bytes(8, 0));
+    EXPECT_FALSE(w.enabled());
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_NE(log[0].find("/proc/msgcapture-cannot-exist"), std::string::npos) << log[0];
+}
