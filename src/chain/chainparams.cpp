@@ -1,0 +1,113 @@
+#include "chain/chainparams.h"
+
+namespace node {
+namespace {
+
+msgcapture::Uint256 hash_from_display(const std::string& hex) {
+    auto bytes = msgcapture::from_hex(hex).value();
+    msgcapture::Uint256 h;
+    for (size_t i = 0; i < 32; ++i) h.bytes[i] = bytes[31 - i];
+    return h;
+}
+
+ArithUint256 limit_from_display(const std::string& hex) { return ArithUint256::from_hash(hash_from_display(hex)); }
+
+// Satoshi's genesis coinbase, shared by main, testnet3, signet and regtest.
+const char* GENESIS_MERKLE_ROOT = "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b";
+
+msgcapture::BlockHeader genesis(const char* merkle_root, uint32_t time, uint32_t nonce, uint32_t bits) {
+    msgcapture::BlockHeader h;
+    h.nVersion = 1;
+    h.hashMerkleRoot = hash_from_display(merkle_root);
+    h.nTime = time;
+    h.nBits = bits;
+    h.nNonce = nonce;
+    return h;
+}
+
+ChainParams main_params() {
+    ChainParams p;
+    p.name = "main";
+    p.magic = {0xf9, 0xbe, 0xb4, 0xd9};
+    p.default_port = 8333;
+    p.rpc_port = 8332;
+    p.genesis = genesis(GENESIS_MERKLE_ROOT, 1231006505, 2083236893, 0x1d00ffff);
+    p.consensus.pow_limit = limit_from_display("00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    p.dns_seeds = {"seed.bitcoin.sipa.be", "dnsseed.bluematt.me", "seed.bitcoin.jonasschnelli.ch",
+                   "seed.btc.petertodd.net", "seed.bitcoin.sprovoost.nl", "dnsseed.emzy.de", "seed.bitcoin.wiz.biz"};
+    return p;
+}
+
+ChainParams testnet3_params() {
+    ChainParams p;
+    p.name = "test";
+    p.data_subdir = "testnet3";
+    p.magic = {0x0b, 0x11, 0x09, 0x07};
+    p.default_port = 18333;
+    p.rpc_port = 18332;
+    p.genesis = genesis(GENESIS_MERKLE_ROOT, 1296688602, 414098458, 0x1d00ffff);
+    p.consensus.pow_limit = limit_from_display("00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    p.consensus.pow_allow_min_difficulty_blocks = true;
+    p.dns_seeds = {"testnet-seed.bitcoin.jonasschnelli.ch", "seed.tbtc.petertodd.net", "seed.testnet.bitcoin.sprovoost.nl",
+                   "testnet-seed.bluematt.me"};
+    return p;
+}
+
+ChainParams testnet4_params() {
+    ChainParams p;
+    p.name = "testnet4";
+    p.data_subdir = "testnet4";
+    p.magic = {0x1c, 0x16, 0x3f, 0x28};
+    p.default_port = 48333;
+    p.rpc_port = 48332;
+    p.genesis = genesis("7aa0a7ae1e223414cb807e40cd57e667b718e42aaf9306db9102fe28912b7b4e", 1714777860, 393743547,
+                        0x1d00ffff);
+    p.consensus.pow_limit = limit_from_display("00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    p.consensus.pow_allow_min_difficulty_blocks = true;
+    p.consensus.enforce_bip94 = true;
+    p.dns_seeds = {"seed.testnet4.bitcoin.sprovoost.nl", "seed.testnet4.wiz.biz"};
+    return p;
+}
+
+ChainParams signet_params() {
+    ChainParams p;
+    p.name = "signet";
+    p.data_subdir = "signet";
+    p.magic = {0x0a, 0x03, 0xcf, 0x40};  // the default signet's challenge
+    p.default_port = 38333;
+    p.rpc_port = 38332;
+    p.genesis = genesis(GENESIS_MERKLE_ROOT, 1598918400, 52613770, 0x1e0377ae);
+    p.consensus.pow_limit = limit_from_display("00000377ae000000000000000000000000000000000000000000000000000000");
+    p.dns_seeds = {"seed.signet.bitcoin.sprovoost.nl", "seed.signet.achownodes.xyz"};
+    return p;
+}
+
+ChainParams regtest_params() {
+    ChainParams p;
+    p.name = "regtest";
+    p.data_subdir = "regtest";
+    p.magic = {0xfa, 0xbf, 0xb5, 0xda};
+    p.default_port = 18444;
+    p.rpc_port = 18443;
+    p.genesis = genesis(GENESIS_MERKLE_ROOT, 1296688602, 2, 0x207fffff);
+    p.consensus.pow_limit = limit_from_display("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    p.consensus.pow_allow_min_difficulty_blocks = true;
+    p.consensus.pow_no_retargeting = true;
+    p.mine_blocks_on_demand = true;
+    return p;
+}
+
+}  // namespace
+
+std::optional<ChainParams> chain_params(const std::string& name) {
+    if (name == "main") return main_params();
+    if (name == "test") return testnet3_params();
+    if (name == "testnet4") return testnet4_params();
+    if (name == "signet") return signet_params();
+    if (name == "regtest") return regtest_params();
+    return std::nullopt;
+}
+
+std::vector<std::string> chain_names() { return {"main", "test", "testnet4", "signet", "regtest"}; }
+
+}  // namespace node

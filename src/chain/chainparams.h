@@ -1,0 +1,41 @@
+#pragma once
+// What differs between the networks the node can join (Bitcoin Core's CChainParams).
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/arith_uint256.h"
+#include "msgcapture/protocol/primitives.h"
+
+namespace node {
+
+struct ConsensusParams {
+    ArithUint256 pow_limit;
+    int64_t pow_target_spacing = 10 * 60;
+    int64_t pow_target_timespan = 14 * 24 * 60 * 60;
+    bool pow_allow_min_difficulty_blocks = false;  // testnets: a block 20 minutes late may use the minimum
+    bool pow_no_retargeting = false;               // regtest
+    bool enforce_bip94 = false;                    // testnet4: time-warp fix and first-block retarget base
+    int64_t difficulty_adjustment_interval() const { return pow_target_timespan / pow_target_spacing; }
+};
+
+struct ChainParams {
+    std::string name;            // main, test, testnet4, signet, regtest (as -chain= takes them)
+    std::string data_subdir;     // "" for main, else testnet3, testnet4, signet, regtest
+    std::array<uint8_t, 4> magic{};
+    uint16_t default_port = 0;
+    uint16_t rpc_port = 0;
+    msgcapture::BlockHeader genesis;
+    ConsensusParams consensus;
+    std::vector<std::string> dns_seeds;
+    bool mine_blocks_on_demand = false;  // regtest: the `generate` RPC
+};
+
+// nullopt for an unknown chain name.
+std::optional<ChainParams> chain_params(const std::string& name);
+std::vector<std::string> chain_names();
+
+}  // namespace node
