@@ -4,7 +4,7 @@
 
 namespace node {
 namespace {
-__extension__ using uint128 = uint128;  // GCC and clang; -Wpedantic accepts it spelled so
+__extension__ typedef unsigned __int128 uint128;  // GCC and clang; -Wpedantic accepts it spelled so
 }  // namespace
 
 ArithUint256 ArithUint256::from_hash(const msgcapture::Uint256& h) {
