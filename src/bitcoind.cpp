@@ -1,0 +1,346 @@
+// bitcoind: a header-chain P2P node that can capture every message it sends
+// and receives (-capturemessages). Options follow Bitcoin Core's.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <asio/ip/address.hpp>
+
+#include "chain/chainparams.h"
+#include "common/args.h"
+#include "common/logging.h"
+#include "common/time.h"
+#include "msgcapture/format/capture_writer.h"
+#include "net/addrman.h"
+#include "net/connman.h"
+#include "net/netaddress.h"
+#include "node/node_context.h"
+#include "node/peer_manager.h"
+#include "rpc/http.h"
+#include "rpc/methods.h"
+#include "rpc/rpc_server.h"
+
+namespace fs = boost::filesystem;
+using namespace node;
+
+namespace {
+
+std::vector<OptionSpec> option_specs() {
+    return {
+        {"?", "Print this help message and exit", "", ""},
+        {"h", "Print this help message and exit", "", ""},
+        {"help", "Print this help message and exit", "", ""},
+        {"version", "Print version and exit", "", ""},
+        {"datadir", "Specify data directory", "<dir>", "~/.bitcoin"},
+        {"conf", "Specify path to the configuration file (relative paths are taken from the data directory)", "<file>", "bitcoin.conf"},
+        {"chain", "Use the chain <chain>: main, test, testnet4, signet, regtest", "<chain>", "main"},
+        {"regtest", "Use the regression test chain (same as -chain=regtest)", "", ""},
+        {"testnet", "Use the testnet3 chain (same as -chain=test)", "", ""},
+        {"testnet4", "Use the testnet4 chain (same as -chain=testnet4)", "", ""},
+        {"signet", "Use the signet chain (same as -chain=signet)", "", ""},
+        {"listen", "Accept connections from outside", "", "1 (0 if -connect is given)"},
+        {"bind", "Bind to the given address and listen on it; repeatable", "<addr>[:<port>]", "all interfaces", true},
+        {"port", "Listen for connections on <port>", "<port>", "8333, testnet3: 18333, testnet4: 48333, signet: 38333, regtest: 18444", true},
+        {"connect", "Connect only to the specified node(s); -connect=0 disables automatic connections; repeatable", "<ip>", "", true},
+        {"addnode", "Add a node to connect to and attempt to keep the connection open; repeatable", "<ip>", "", true},
+        {"seednode", "Connect to a node to retrieve peer addresses, and disconnect; repeatable", "<ip>", ""},
+        {"dnsseed", "Query for peer addresses via DNS lookup if the address table is empty", "", "1 unless -connect is given"},
+        {"maxconnections", "Maintain at most <n> connections to peers", "<n>", "125"},
+        {"rpcport", "Listen for JSON-RPC connections on <port>", "<port>", "8332, testnet3: 18332, testnet4: 48332, signet: 38332, regtest: 18443", true},
+        {"rpcbind", "Bind the RPC server to this address; repeatable", "<addr>[:port]", "127.0.0.1 and ::1", true},
+        {"rpcallowip", "Allow JSON-RPC connections from this source: an IP or a subnet; repeatable", "<ip>", "localhost"},
+        {"rpcuser", "Username for JSON-RPC connections", "<user>", ""},
+        {"rpcpassword", "Password for JSON-RPC connections", "<pw>", ""},
+        {"server", "Accept JSON-RPC commands", "", "1"},
+        {"printtoconsole", "Send trace/debug info to the console as well as debug.log", "", "0"},
+        {"debug", "Output debug logging for a category (net, or 1 for all); repeatable", "<category>", ""},
+        {"capturemessages", "Capture all P2P messages to disk, per peer and per connection", "", "0"},
+        {"capturemaxsize", "Stop capturing once this many MiB of records are written (0: no limit)", "<MiB>", "0"},
+        {"capturecompress", "Write capture files compressed with zstd (msgs_*.dat.zst)", "", "0"},
+    };
+}
+
+std::string default_datadir() {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.bitcoin";
+}
+
+std::string expand_home(const std::string& path) {
+    if (path.starts_with("~/")) {
+        const char* home = std::getenv("HOME");
+        return std::string(home ? home : ".") + path.substr(1);
+    }
+    return path;
+}
+
+struct Subnet {
+    asio::ip::address base;
+    unsigned prefix;
+    bool contains(const asio::ip::address& a) const {
+        auto addr = a;
+        if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+        if (addr.is_v4() != base.is_v4()) return false;
+        auto bytes = [](const asio::ip::address& x) {
+            std::vector<uint8_t> v;
+            if (x.is_v4()) {
+                auto b = x.to_v4().to_bytes();
+                v.assign(b.begin(), b.end());
+            } else {
+                auto b = x.to_v6().to_bytes();
+                v.assign(b.begin(), b.end());
+            }
+            return v;
+        };
+        auto x = bytes(addr), y = bytes(base);
+        for (unsigned bit = 0; bit < prefix; ++bit) {
+            const unsigned mask = 0x80u >> (bit % 8);
+            if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) return false;
+        }
+        return true;
+    }
+};
+
+Subnet parse_subnet(const std::string& text) {
+    const auto slash = text.find('/');
+    asio::error_code ec;
+    Subnet s{asio::ip::make_address(text.substr(0, slash), ec), 0};
+    if (ec) throw ArgsError("Invalid -rpcallowip subnet specification: " + text);
+    const unsigned max = s.base.is_v4() ? 32 : 128;
+    s.prefix = max;
+    if (slash != std::string::npos) {
+        const std::string rest = text.substr(slash + 1);
+        if (rest.find('.') != std::string::npos) {  // a netmask
+            auto mask = asio::ip::make_address(rest, ec);
+            if (ec || !mask.is_v4()) throw ArgsError("Invalid -rpcallowip subnet specification: " + text);
+            s.prefix = static_cast<unsigned>(__builtin_popcount(mask.to_v4().to_uint()));
+        } else {
+            try {
+                s.prefix = static_cast<unsigned>(std::stoul(rest));
+            } catch (...) {
+                throw ArgsError("Invalid -rpcallowip subnet specification: " + text);
+            }
+            if (s.prefix > max) throw ArgsError("Invalid -rpcallowip subnet specification: " + text);
+        }
+    }
+    return s;
+}
+
+int run(int argc, char** argv) {
+    Args args(option_specs());
+    try {
+        args.parse_command_line(argc, argv);
+    } catch (const ArgsError& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        return 1;
+    }
+    if (args.is_set("?") || args.is_set("h") || args.is_set("help")) {
+        std::printf("msgcapture bitcoind %s\n\nUsage: bitcoind [options]\n\n%s", USER_AGENT, args.help_text().c_str());
+        return 0;
+    }
+    if (args.is_set("version")) {
+        std::printf("msgcapture bitcoind %s (protocol %d)\n", USER_AGENT, PROTOCOL_VERSION);
+        return 0;
+    }
+
+    const std::string datadir = expand_home(args.get("datadir", default_datadir()));
+    if (args.is_set("datadir") && !fs::is_directory(datadir)) {
+        std::fprintf(stderr, "Error: Specified data directory \"%s\" does not exist.\n", datadir.c_str());
+        return 1;
+    }
+    fs::create_directories(datadir);
+    std::string conf = expand_home(args.get("conf", "bitcoin.conf"));
+    if (!fs::path(conf).is_absolute()) conf = datadir + "/" + conf;
+    try {
+        if (fs::exists(conf)) {
+            std::ifstream in(conf);
+            std::stringstream text;
+            text << in.rdbuf();
+            args.read_config_text(text.str(), conf);
+        } else if (args.is_set("conf")) {
+            std::fprintf(stderr, "Error: Specified config file \"%s\" could not be opened.\n", conf.c_str());
+            return 1;
+        }
+        args.select_chain(args.chain());
+    } catch (const ArgsError& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        return 1;
+    }
+
+    auto params_or = chain_params(args.chain());
+    if (!params_or) {
+        std::fprintf(stderr, "Error: Unknown chain '%s'. Valid values: main, test, testnet4, signet, regtest\n", args.chain().c_str());
+        return 1;
+    }
+    NodeConfig config;
+    config.params = *params_or;
+    config.data_dir = config.params.data_subdir.empty() ? datadir : datadir + "/" + config.params.data_subdir;
+    fs::create_directories(config.data_dir);
+
+    uint16_t rpc_port = 0;
+    std::vector<Subnet> allowed;
+    std::vector<std::string> rpc_binds;
+    try {
+        config.connect = args.get_all("connect");
+        config.addnode = args.get_all("addnode");
+        config.seednode = args.get_all("seednode");
+        config.dns_seed = args.get_bool("dnsseed", config.connect.empty());
+        config.listen = args.get_bool("listen", config.connect.empty());
+        config.max_connections = static_cast<int>(args.get_int("maxconnections", 125));
+        if (config.max_connections < 0) throw ArgsError("-maxconnections must not be negative");
+        const int64_t port = args.get_int("port", config.params.default_port);
+        const int64_t rport = args.get_int("rpcport", config.params.rpc_port);
+        if (port < 0 || port > 65535 || rport < 0 || rport > 65535) throw ArgsError("Invalid port specified in -port or -rpcport");
+        config.port = static_cast<uint16_t>(port);
+        rpc_port = static_cast<uint16_t>(rport);
+        config.capture = args.get_bool("capturemessages", false);
+        const int64_t max_mib = args.get_int("capturemaxsize", 0);
+        if (max_mib < 0) throw ArgsError("-capturemaxsize must not be negative");
+        config.capture_max_bytes = static_cast<uint64_t>(max_mib) * 1024 * 1024;
+        config.capture_compress = args.get_bool("capturecompress", false);
+        for (const auto& a : args.get_all("rpcallowip")) allowed.push_back(parse_subnet(a));
+        rpc_binds = args.get_all("rpcbind");
+    } catch (const ArgsError& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        return 1;
+    }
+
+    Logger& logger = Logger::instance();
+    if (!logger.open(config.data_dir + "/debug.log", args.get_bool("printtoconsole", false))) {
+        std::fprintf(stderr, "Error: cannot open %s/debug.log\n", config.data_dir.c_str());
+        return 1;
+    }
+    for (const auto& c : args.get_all("debug")) logger.enable_category(c);
+    log_info("msgcapture bitcoind " + std::string(USER_AGENT) + " starting; chain=" + config.params.name + " datadir=" + config.data_dir);
+    for (const auto& w : args.warnings()) log_info("Warning: " + w);
+
+    // Signals are taken by one thread with sigwait; every other thread blocks them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    ShutdownSignal shutdown;
+    ChainState chain(config.params);
+    AddrMan addrman(config.params.name == "regtest");
+
+    std::unique_ptr<msgcapture::CaptureWriter> capture;
+    if (config.capture) {
+        msgcapture::CaptureOptions options;
+        options.root = config.data_dir + "/message_capture";
+        options.max_bytes = config.capture_max_bytes;
+        options.compress = config.capture_compress;
+        capture = std::make_unique<msgcapture::CaptureWriter>(options, msgcapture::posix_capture_fs(),
+                                                              [](const std::string& s) { log_info(s); });
+        log_info("Capturing messages to " + options.root);
+    }
+
+    PeerManager* handler = nullptr;
+    Connman::Options net_options;
+    net_options.magic = config.params.magic;
+    net_options.default_port = config.port;
+    net_options.listen = config.listen;
+    net_options.max_connections = config.max_connections;
+    for (const auto& b : args.get_all("bind")) net_options.binds.push_back(b);
+    Connman connman(net_options, [&handler] {
+        if (handler) handler->wake();
+    });
+    PeerManager peers(config, chain, addrman, connman, std::move(capture));
+    handler = &peers;
+
+    // RPC: credentials first, so that no request is ever served without them.
+    std::map<std::string, std::string> users;
+    const std::string cookie_path = config.data_dir + "/.cookie";
+    bool wrote_cookie = false;
+    const bool rpc_enabled = args.get_bool("server", true);
+    if (args.is_set("rpcpassword")) {
+        users[args.get("rpcuser", "")] = args.get("rpcpassword", "");
+    } else if (rpc_enabled) {
+        const std::string cookie = make_cookie();
+        {
+            std::ofstream out(cookie_path, std::ios::trunc);
+            out << cookie;
+            if (!out) {
+                std::fprintf(stderr, "Error: Unable to write the RPC cookie %s\n", cookie_path.c_str());
+                return 1;
+            }
+        }
+        chmod(cookie_path.c_str(), 0600);
+        wrote_cookie = true;
+        users["__cookie__"] = cookie.substr(cookie.find(':') + 1);
+    }
+    RpcContext rpc_ctx{config, chain, connman, peers, shutdown, now_seconds()};
+    RpcServer rpc_server(users, node_rpc_methods(rpc_ctx));
+    rpc_ctx.server = &rpc_server;
+    if (allowed.empty()) {
+        allowed.push_back(parse_subnet("127.0.0.0/8"));
+        allowed.push_back(parse_subnet("::1"));
+    }
+    HttpServer http([&rpc_server](const HttpRequest& r) { return rpc_server.handle(r); },
+                    [&allowed](const asio::ip::address& a) {
+                        return std::any_of(allowed.begin(), allowed.end(), [&](const Subnet& s) { return s.contains(a); });
+                    });
+
+    int exit_code = 0;
+    try {
+        if (rpc_enabled) {
+            const bool defaults = rpc_binds.empty();
+            if (defaults) rpc_binds = {"127.0.0.1", "::1"};
+            for (const auto& b : rpc_binds) {
+                auto hp = parse_host_port(b, rpc_port);
+                asio::error_code ec;
+                auto address = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
+                if (!hp || ec) throw std::runtime_error("Invalid -rpcbind address '" + b + "'");
+                http.bind({address, hp->port}, !(defaults && address.is_v6()));
+            }
+        }
+        connman.start();
+        peers.start();
+        if (rpc_enabled) http.start();
+        log_info("Node started; listening on " + std::to_string(connman.listening_on().size()) + " address(es)");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        log_info(std::string("Error: ") + e.what());
+        exit_code = 1;
+        shutdown.request();
+    }
+
+    std::thread signal_thread([&] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        if (sig == SIGINT || sig == SIGTERM) {
+            log_info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+        }
+        shutdown.request();
+    });
+    shutdown.wait();
+    log_info("Shutdown: in progress...");
+    http.stop();
+    peers.stop();  // ends every session and flushes every capture file
+    connman.stop();
+    if (wrote_cookie) fs::remove(cookie_path);
+    log_info("Shutdown: done");
+    logger.close();
+    // The signal thread may still wait for a signal that will not come.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "Error: %s\n", e.what());
+        return 1;
+    }
+}

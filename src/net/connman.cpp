@@ -1,0 +1,325 @@
+#include "net/connman.h"
+
+#include <array>
+#include <deque>
+
+#include <asio/connect.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <asio/read.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+
+#include "common/logging.h"
+#include "common/time.h"
+#include "net/netaddress.h"
+
+namespace node {
+
+const char* connection_type_name(ConnectionType type) {
+    switch (type) {
+        case ConnectionType::Inbound: return "inbound";
+        case ConnectionType::OutboundFullRelay: return "outbound-full-relay";
+        case ConnectionType::BlockRelayOnly: return "block-relay-only";
+        case ConnectionType::Manual: return "manual";
+        case ConnectionType::Feeler: return "feeler";
+        case ConnectionType::AddrFetch: return "addr-fetch";
+    }
+    return "unknown";
+}
+
+namespace {
+// Reading pauses while this much waits for the handler (Bitcoin Core's -maxreceivebuffer is 5 MB).
+constexpr size_t MAX_RECEIVE_QUEUE_BYTES = 5'000'000;
+constexpr auto CONNECT_TIMEOUT = std::chrono::seconds(5);
+}  // namespace
+
+// One socket on the network thread.
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(Connman& connman, asio::ip::tcp::socket socket, std::shared_ptr<Peer> peer, const std::array<uint8_t, 4>& magic)
+        : connman_(connman), socket_(std::move(socket)), peer_(std::move(peer)), deserializer_(magic),
+          pause_timer_(socket_.get_executor()) {}
+
+    void start() { read(); }
+
+    void write(msgcapture::Bytes data) {
+        if (closed_) return;
+        queue_.push_back(std::move(data));
+        if (queue_.size() == 1) write_front();
+    }
+
+    void close(const std::string& why) {
+        if (closed_) return;
+        closed_ = true;
+        log_net("disconnecting peer=" + std::to_string(peer_->id) + (why.empty() ? "" : ": " + why));
+        asio::error_code ignored;
+        socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+        pause_timer_.cancel();
+        peer_->closed = true;
+        connman_.connection_closed(peer_->id);
+    }
+
+private:
+    void read() {
+        if (closed_) return;
+        size_t queued;
+        {
+            std::lock_guard lock(peer_->recv_mutex);
+            queued = peer_->recv_queue_bytes;
+        }
+        if (queued > MAX_RECEIVE_QUEUE_BYTES) {  // the handler is behind: wait, do not buffer without bound
+            pause_timer_.expires_after(std::chrono::milliseconds(20));
+            pause_timer_.async_wait([self = shared_from_this()](asio::error_code ec) {
+                if (!ec) self->read();
+            });
+            return;
+        }
+        socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](asio::error_code ec, size_t n) {
+            self->on_read(ec, n);
+        });
+    }
+
+    void on_read(asio::error_code ec, size_t n) {
+        if (ec) {
+            close(ec == asio::error::eof ? "connection closed by peer" : ec.message());
+            return;
+        }
+        peer_->bytes_received += n;
+        peer_->last_receive_us = now_micros();
+        std::vector<NetMessage> messages;
+        auto error = deserializer_.feed(msgcapture::ByteSpan(buffer_.data(), n), messages);
+        if (!messages.empty()) {
+            std::lock_guard lock(peer_->recv_mutex);
+            for (auto& m : messages) {
+                peer_->recv_queue_bytes += m.payload.size();
+                peer_->recv_queue.push_back(std::move(m));
+            }
+        }
+        if (!messages.empty()) connman_.wake_();
+        if (error) {
+            // Transport faults are logged, never captured: they never became messages.
+            log_info("peer=" + std::to_string(peer_->id) + " sent invalid data (" + *error + ")");
+            close(*error);
+            return;
+        }
+        read();
+    }
+
+    void write_front() {
+        asio::async_write(socket_, asio::buffer(queue_.front()), [self = shared_from_this()](asio::error_code ec, size_t n) {
+            if (ec) {
+                self->close(ec.message());
+                return;
+            }
+            self->peer_->bytes_sent += n;
+            self->peer_->last_send_us = now_micros();
+            self->queue_.pop_front();
+            if (!self->queue_.empty()) self->write_front();
+        });
+    }
+
+    Connman& connman_;
+    asio::ip::tcp::socket socket_;
+    std::shared_ptr<Peer> peer_;
+    V1Deserializer deserializer_;
+    std::array<uint8_t, 64 * 1024> buffer_{};
+    std::deque<msgcapture::Bytes> queue_;
+    asio::steady_timer pause_timer_;
+    bool closed_ = false;
+};
+
+Connman::Connman(Options options, std::function<void()> wake) : options_(std::move(options)), wake_(std::move(wake)) {}
+
+Connman::~Connman() { stop(); }
+
+void Connman::start() {
+    if (options_.listen) {
+        std::vector<std::string> binds = options_.binds;
+        if (binds.empty()) binds = {"0.0.0.0", "::"};
+        for (const std::string& bind : binds) {
+            auto hp = parse_host_port(bind, options_.default_port);
+            asio::error_code ec;
+            auto address = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
+            if (!hp || ec) throw std::runtime_error("Invalid -bind address '" + bind + "'");
+            asio::ip::tcp::endpoint endpoint(address, hp->port);
+            auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(io_);
+            acceptor->open(endpoint.protocol(), ec);
+            if (!ec) acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+            if (!ec && address.is_v6()) acceptor->set_option(asio::ip::v6_only(true), ec);
+            if (!ec) acceptor->bind(endpoint, ec);
+            if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+            if (ec) {
+                // The default dual bind tolerates a missing IPv6 stack; an explicit -bind does not.
+                if (options_.binds.empty() && address.is_v6()) continue;
+                throw std::runtime_error("Unable to bind to " + format_endpoint(address, hp->port) + " on this computer (" + ec.message() + ")");
+            }
+            log_info("Bound to " + format_endpoint(address, acceptor->local_endpoint().port()));
+            acceptors_.push_back(std::move(acceptor));
+        }
+        for (auto& a : acceptors_) accept_next(*a);
+    }
+    thread_ = std::thread([this] {
+        auto guard = asio::make_work_guard(io_);
+        io_.run();
+    });
+}
+
+void Connman::stop() {
+    if (!thread_.joinable()) return;
+    asio::post(io_, [this] {
+        for (auto& a : acceptors_) a->close();
+        auto connections = connections_;
+        for (auto& [id, c] : connections) c->close("shutting down");
+    });
+    // Give the closes a moment to run, then stop the loop.
+    asio::post(io_, [this] { io_.stop(); });
+    thread_.join();
+}
+
+void Connman::accept_next(asio::ip::tcp::acceptor& acceptor) {
+    acceptor.async_accept([this, &acceptor](asio::error_code ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (!ec) {
+            if (static_cast<int>(connection_count()) >= options_.max_connections) {
+                asio::error_code ignored;
+                auto remote = socket.remote_endpoint(ignored);
+                log_info("connection from " + format_endpoint(remote.address(), remote.port()) +
+                         " dropped (full, -maxconnections=" + std::to_string(options_.max_connections) + ")");
+                socket.close(ignored);
+            } else {
+                add_connection(std::move(socket), ConnectionType::Inbound, "");
+            }
+        }
+        accept_next(acceptor);
+    });
+}
+
+void Connman::add_connection(asio::ip::tcp::socket socket, ConnectionType type, const std::string& target) {
+    asio::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    auto local = socket.local_endpoint(ec);
+    if (ec) return;
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    const int64_t id = next_id_++;
+    auto peer = std::make_shared<Peer>(id, format_endpoint(remote.address(), remote.port()), type, now_micros(), target);
+    peer->local_address = format_endpoint(local.address(), local.port());
+    auto connection = std::make_shared<Connection>(*this, std::move(socket), peer, options_.magic);
+    {
+        std::lock_guard lock(mutex_);
+        peers_[id] = peer;
+        connections_[id] = connection;
+    }
+    log_net(std::string(type == ConnectionType::Inbound ? "accepted connection from " : "connected to ") + peer->address +
+            " (" + connection_type_name(type) + ") peer=" + std::to_string(id));
+    connection->start();
+    wake_();
+}
+
+void Connman::connect(const std::string& target, ConnectionType type) {
+    auto hp = parse_host_port(target, options_.default_port);
+    if (!hp) {
+        log_info("cannot connect to '" + target + "': not a valid address");
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        pending_.insert(target);
+    }
+    asio::post(io_, [this, target, type, hp = *hp] {
+        auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
+        auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
+        auto timer = std::make_shared<asio::steady_timer>(io_, CONNECT_TIMEOUT);
+        auto done = [this, target] {
+            std::lock_guard lock(mutex_);
+            pending_.erase(pending_.find(target));
+        };
+        timer->async_wait([socket, resolver](asio::error_code ec) {
+            if (ec) return;  // cancelled: the dial finished first
+            resolver->cancel();
+            asio::error_code ignored;
+            socket->close(ignored);
+        });
+        resolver->async_resolve(hp.host, std::to_string(hp.port),
+            [this, target, type, socket, timer, resolver, done](asio::error_code ec, asio::ip::tcp::resolver::results_type results) {
+                if (ec) {
+                    timer->cancel();
+                    log_net("cannot resolve " + target + ": " + ec.message());
+                    done();
+                    return;
+                }
+                asio::async_connect(*socket, results, [this, target, type, socket, timer, done](asio::error_code ec2, const asio::ip::tcp::endpoint&) {
+                    timer->cancel();
+                    if (ec2) {
+                        log_net("connection to " + target + " failed: " + ec2.message());
+                    } else {
+                        add_connection(std::move(*socket), type, target);
+                    }
+                    done();
+                });
+            });
+    });
+}
+
+bool Connman::is_connected_or_pending(const std::string& target) const {
+    std::lock_guard lock(mutex_);
+    if (pending_.count(target)) return true;
+    for (const auto& [id, p] : peers_) {
+        if (p->target == target && !p->closed) return true;
+    }
+    return false;
+}
+
+void Connman::send(const std::shared_ptr<Peer>& peer, msgcapture::Bytes framed) {
+    asio::post(io_, [this, id = peer->id, data = std::move(framed)]() mutable {
+        auto it = connections_.find(id);
+        if (it != connections_.end()) it->second->write(std::move(data));
+    });
+}
+
+void Connman::disconnect(const std::shared_ptr<Peer>& peer, const std::string& why) {
+    peer->disconnect_requested = true;
+    asio::post(io_, [this, id = peer->id, why] {
+        auto it = connections_.find(id);
+        if (it != connections_.end()) it->second->close(why);
+    });
+}
+
+void Connman::connection_closed(int64_t peer_id) {
+    {
+        std::lock_guard lock(mutex_);
+        connections_.erase(peer_id);
+    }
+    wake_();
+}
+
+void Connman::forget(int64_t peer_id) {
+    std::lock_guard lock(mutex_);
+    peers_.erase(peer_id);
+}
+
+std::vector<std::shared_ptr<Peer>> Connman::peers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<Peer>> out;
+    for (const auto& [id, p] : peers_) out.push_back(p);
+    return out;
+}
+
+std::vector<std::string> Connman::listening_on() const {
+    std::vector<std::string> out;
+    for (const auto& a : acceptors_) {
+        asio::error_code ec;
+        auto ep = a->local_endpoint(ec);
+        if (!ec) out.push_back(format_endpoint(ep.address(), ep.port()));
+    }
+    return out;
+}
+
+size_t Connman::connection_count() const {
+    std::lock_guard lock(mutex_);
+    return peers_.size();
+}
+
+}  // namespace node

@@ -1,0 +1,69 @@
+#include "net/netaddress.h"
+
+#include <charconv>
+
+namespace node {
+
+std::optional<HostPort> parse_host_port(const std::string& text, uint16_t default_port) {
+    HostPort out;
+    out.port = default_port;
+    std::string rest;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        out.host = text.substr(1, close - 1);
+        rest = text.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return std::nullopt;
+    } else {
+        const auto colon = text.rfind(':');
+        // A bare IPv6 literal has several colons: it is all host.
+        if (colon != std::string::npos && text.find(':') == colon) {
+            out.host = text.substr(0, colon);
+            rest = text.substr(colon);
+        } else {
+            out.host = text;
+        }
+    }
+    if (!rest.empty()) {
+        const std::string port = rest.substr(1);
+        unsigned value = 0;
+        auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+        out.port = static_cast<uint16_t>(value);
+    }
+    if (out.host.empty()) return std::nullopt;
+    return out;
+}
+
+std::string format_endpoint(const asio::ip::address& address, uint16_t port) {
+    asio::ip::address a = address;
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    if (a.is_v6()) return "[" + a.to_string() + "]:" + std::to_string(port);
+    return a.to_string() + ":" + std::to_string(port);
+}
+
+std::array<uint8_t, 16> to_v1_bytes(const asio::ip::address& address) {
+    if (address.is_v4()) return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
+    return address.to_v6().to_bytes();
+}
+
+asio::ip::address from_v1_bytes(const std::array<uint8_t, 16>& bytes) {
+    asio::ip::address_v6 v6(bytes);
+    if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6);
+    return v6;
+}
+
+bool is_usable_address(const asio::ip::address& address, bool allow_local) {
+    if (address.is_unspecified() || address.is_multicast()) return false;
+    if (address.is_loopback()) return allow_local;
+    if (address.is_v4()) {
+        const auto b = address.to_v4().to_bytes();
+        const bool private_range = b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+                                   (b[0] == 169 && b[1] == 254) || b[0] == 0;
+        return allow_local || !private_range;
+    }
+    const auto v6 = address.to_v6();
+    return allow_local || !(v6.is_link_local() || v6.is_site_local() || (v6.to_bytes()[0] & 0xfe) == 0xfc);
+}
+
+}  // namespace node

@@ -1,0 +1,46 @@
+#pragma once
+// A connection as both threads see it: the network thread fills the receive
+// queue and sends what the message handler queued; the handler owns the
+// protocol state (node/peer_state.h). Shared fields are atomics or guarded.
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+
+#include "net/v1_transport.h"
+
+namespace node {
+
+enum class ConnectionType { Inbound, OutboundFullRelay, BlockRelayOnly, Manual, Feeler, AddrFetch };
+
+// Bitcoin Core's names: inbound, outbound-full-relay, block-relay-only, manual, feeler, addr-fetch.
+const char* connection_type_name(ConnectionType type);
+
+struct Peer {
+    Peer(int64_t id_, std::string address_, ConnectionType type_, int64_t connected_us_, std::string target_)
+        : id(id_), address(std::move(address_)), type(type_), connected_us(connected_us_), target(std::move(target_)) {}
+
+    const int64_t id;
+    const std::string address;   // the remote end, as the node prints it
+    const ConnectionType type;
+    const int64_t connected_us;
+    const std::string target;    // what was dialed (-connect/-addnode text); empty for inbound
+    std::string local_address;   // our end; set before the handler sees the peer
+
+    bool inbound() const { return type == ConnectionType::Inbound; }
+
+    // Network thread -> handler.
+    std::mutex recv_mutex;
+    std::deque<NetMessage> recv_queue;
+    size_t recv_queue_bytes = 0;
+
+    std::atomic<bool> disconnect_requested{false};
+    std::atomic<bool> closed{false};  // the socket is gone; the handler finishes the peer
+    std::atomic<uint64_t> bytes_sent{0};
+    std::atomic<uint64_t> bytes_received{0};
+    std::atomic<int64_t> last_send_us{0};
+    std::atomic<int64_t> last_receive_us{0};
+};
+
+}  // namespace node

@@ -1,0 +1,74 @@
+#include "net/v1_transport.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "msgcapture/protocol/hash.h"
+#include "msgcapture/protocol/stream.h"
+
+namespace node {
+
+std::array<uint8_t, 4> payload_checksum(msgcapture::ByteSpan payload) {
+    msgcapture::Uint256 h = msgcapture::sha256d(payload);
+    return {h.bytes[0], h.bytes[1], h.bytes[2], h.bytes[3]};
+}
+
+bool valid_command_field(const uint8_t* field) {
+    size_t i = 0;
+    for (; i < msgcapture::MESSAGE_TYPE_SIZE && field[i] != 0; ++i) {
+        if (field[i] < 0x20 || field[i] > 0x7e) return false;
+    }
+    for (; i < msgcapture::MESSAGE_TYPE_SIZE; ++i) {
+        if (field[i] != 0) return false;
+    }
+    return true;
+}
+
+msgcapture::Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, msgcapture::ByteSpan payload) {
+    msgcapture::Bytes out;
+    out.reserve(P2P_HEADER_SIZE + payload.size());
+    msgcapture::ByteWriter w(out);
+    w.write_bytes(magic);
+    std::array<uint8_t, msgcapture::MESSAGE_TYPE_SIZE> command{};
+    std::copy_n(type.begin(), std::min(type.size(), command.size()), command.begin());
+    w.write_bytes(command);
+    w.write_le(static_cast<uint32_t>(payload.size()));
+    w.write_bytes(payload_checksum(payload));
+    w.write_bytes(payload);
+    return out;
+}
+
+std::optional<std::string> V1Deserializer::feed(msgcapture::ByteSpan data, std::vector<NetMessage>& out) {
+    while (!data.empty()) {
+        if (!have_header_) {
+            const size_t take = std::min(P2P_HEADER_SIZE - header_.size(), data.size());
+            header_.insert(header_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+            data = data.subspan(take);
+            if (header_.size() < P2P_HEADER_SIZE) break;
+            if (!std::equal(magic_.begin(), magic_.end(), header_.begin())) return "wrong network magic";
+            if (!valid_command_field(header_.data() + 4)) return "malformed message type";
+            type_.assign(reinterpret_cast<const char*>(header_.data() + 4),
+                         strnlen(reinterpret_cast<const char*>(header_.data() + 4), msgcapture::MESSAGE_TYPE_SIZE));
+            msgcapture::ByteReader length_field(msgcapture::ByteSpan(header_).subspan(16, 4));
+            length_ = length_field.read_le<uint32_t>();
+            std::memcpy(checksum_.data(), header_.data() + 20, 4);
+            if (length_ > msgcapture::MAX_PROTOCOL_MESSAGE_LENGTH) {
+                return "oversized message: " + type_ + " declares " + std::to_string(length_) + " bytes";
+            }
+            have_header_ = true;
+            payload_.clear();
+        }
+        const size_t take = std::min<size_t>(length_ - payload_.size(), data.size());
+        payload_.insert(payload_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+        data = data.subspan(take);
+        if (payload_.size() < length_) break;
+        if (payload_checksum(payload_) != checksum_) return "bad checksum on " + type_ + " message";
+        out.push_back({type_, std::move(payload_)});
+        payload_ = {};
+        header_.clear();
+        have_header_ = false;
+    }
+    return std::nullopt;
+}
+
+}  // namespace node

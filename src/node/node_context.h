@@ -1,0 +1,73 @@
+#pragma once
+// Everything the node's parts share, created in bitcoind.cpp.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "chain/chainparams.h"
+#include "chain/header_chain.h"
+#include "net/addrman.h"
+#include "net/connman.h"
+
+namespace node {
+
+inline constexpr int32_t PROTOCOL_VERSION = 70016;
+inline constexpr int32_t MIN_PEER_PROTO_VERSION = 31800;
+inline constexpr uint64_t NODE_NETWORK_LIMITED = 1 << 10;
+inline constexpr uint64_t NODE_WITNESS = 1 << 3;
+inline constexpr const char* USER_AGENT = "/msgcapture:0.1.0/";
+
+// The header chain and the full blocks we can serve, under one lock.
+struct ChainState {
+    explicit ChainState(const ChainParams& params) : chain(params) {}
+    mutable std::mutex mutex;
+    HeaderChain chain;
+    std::map<msgcapture::Uint256, msgcapture::Bytes> blocks;  // serialized, by hash (mined here)
+};
+
+struct NodeConfig {
+    ChainParams params;
+    std::string data_dir;   // the chain's directory (datadir/[chain])
+    bool capture = false;
+    uint64_t capture_max_bytes = 0;
+    bool capture_compress = false;
+    std::vector<std::string> connect;   // -connect targets; {"0"} disables automatic connections
+    std::vector<std::string> addnode;
+    std::vector<std::string> seednode;
+    bool dns_seed = true;
+    int max_connections = 125;
+    bool listen = true;
+    uint16_t port = 0;
+};
+
+// Shutdown is requested by a signal or the RPC `stop`; main waits for it.
+class ShutdownSignal {
+public:
+    void request() {
+        {
+            std::lock_guard lock(mutex_);
+            requested_ = true;
+        }
+        cv_.notify_all();
+    }
+    bool requested() const {
+        std::lock_guard lock(mutex_);
+        return requested_;
+    }
+    void wait() {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return requested_; });
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    bool requested_ = false;
+};
+
+}  // namespace node

@@ -1,0 +1,695 @@
+#include "node/peer_manager.h"
+
+#include <cstring>
+#include <future>
+#include <random>
+#include <thread>
+
+#include <asio/ip/address.hpp>
+#include <netdb.h>
+
+#include "common/logging.h"
+#include "common/time.h"
+#include "net/netaddress.h"
+
+namespace node {
+
+using namespace msgcapture;
+
+namespace {
+
+constexpr int64_t SECOND = 1'000'000;
+constexpr int64_t PING_INTERVAL = 2 * 60 * SECOND;
+constexpr int64_t TIMEOUT_INTERVAL = 20 * 60 * SECOND;  // no pong / no data this long ends a connection
+constexpr int64_t HANDSHAKE_TIMEOUT = 60 * SECOND;
+constexpr int64_t DIAL_RETRY = 5 * SECOND;
+constexpr size_t MAX_HEADERS_RESULTS = 2000;
+constexpr size_t MAX_ADDR_TO_SEND = 1000;
+constexpr int MAX_OUTBOUND_FULL_RELAY = 8;
+constexpr int MAX_BLOCK_RELAY_ONLY = 2;
+constexpr uint32_t MSG_BLOCK = 2;
+constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
+constexpr uint64_t DEFAULT_FEE_FILTER = 1000;  // sat/kvB, Bitcoin Core's minimum relay fee
+
+uint64_t random_u64() {
+    static thread_local std::mt19937_64 rng(std::random_device{}());
+    return rng();
+}
+
+}  // namespace
+
+struct PeerManager::PeerState {
+    std::shared_ptr<Peer> peer;
+    bool version_sent = false;
+    bool version_received = false;
+    bool verack_received = false;
+    int32_t version = 0;
+    uint64_t services = 0;
+    std::string user_agent;
+    int32_t starting_height = 0;
+    bool relay = true;
+    bool prefers_headers = false;
+    bool wants_addrv2 = false;
+    bool wtxid_relay = false;
+    uint64_t fee_filter = 0;
+    bool getaddr_answered = false;
+    uint64_t ping_nonce = 0;  // 0: none outstanding
+    int64_t ping_sent_us = 0;
+    int64_t next_ping_us = 0;
+    std::optional<int64_t> last_ping_us, min_ping_us;
+    const BlockIndex* best_known = nullptr;
+    std::map<std::string, uint64_t> sent_bytes, received_bytes;  // per message type, as getpeerinfo shows
+
+    bool ready() const { return verack_received && !peer->disconnect_requested && !peer->closed; }
+    std::string tag() const { return "peer=" + std::to_string(peer->id); }
+};
+
+PeerManager::PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman,
+                         std::unique_ptr<CaptureWriter> capture)
+    : config_(config), chain_(chain), addrman_(addrman), connman_(connman), capture_(std::move(capture)),
+      local_nonce_(random_u64()) {
+    added_nodes_ = config.addnode;
+}
+
+PeerManager::~PeerManager() { stop(); }
+
+void PeerManager::start() {
+    started_us_ = now_micros();
+    thread_ = std::thread([this] { run(); });
+}
+
+void PeerManager::stop() {
+    if (!thread_.joinable()) return;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    capture_.reset();  // flushes and closes every capture file
+}
+
+void PeerManager::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        wake_flag_ = true;
+    }
+    cv_.notify_all();
+}
+
+void PeerManager::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        tasks_.push_back(std::move(task));
+        wake_flag_ = true;
+    }
+    cv_.notify_all();
+}
+
+void PeerManager::run() {
+    for (;;) {
+        std::vector<std::function<void()>> tasks;
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) break;
+            tasks.swap(tasks_);
+        }
+        for (auto& t : tasks) t();
+
+        for (const auto& peer : connman_.peers()) {
+            if (!states_.count(peer->id)) initialize(peer);
+        }
+        bool more = false;
+        for (auto& [id, state] : states_) more |= process_one(*state);  // one message per peer per pass
+        std::vector<int64_t> closed;
+        for (auto& [id, state] : states_) {
+            if (state->peer->closed) closed.push_back(id);
+        }
+        for (int64_t id : closed) finalize(id);
+        periodic(now_micros());
+
+        std::unique_lock lock(mutex_);
+        if (!more && !wake_flag_ && !stopping_) cv_.wait_for(lock, std::chrono::milliseconds(100));
+        wake_flag_ = false;
+    }
+    // Shutdown: every session ends, so every capture file is complete.
+    for (auto& [id, state] : states_) connman_.disconnect(state->peer, "shutting down");
+    std::vector<int64_t> ids;
+    for (auto& [id, state] : states_) ids.push_back(id);
+    for (int64_t id : ids) finalize(id);
+    std::vector<std::function<void()>> left;
+    {
+        std::lock_guard lock(mutex_);
+        left.swap(tasks_);
+    }
+    for (auto& t : left) t();  // answer RPC calls that were waiting
+}
+
+void PeerManager::initialize(const std::shared_ptr<Peer>& peer) {
+    auto state = std::make_unique<PeerState>();
+    state->peer = peer;
+    state->next_ping_us = now_micros();
+    if (capture_) {
+        SessionInfo info;
+        info.peer_id = peer->id;
+        info.address = peer->address;
+        info.connection_type = connection_type_name(peer->type);
+        info.start_time_us = peer->connected_us;
+        info.network = config_.params.name;
+        info.user_agent = USER_AGENT;
+        info.protocol_version = PROTOCOL_VERSION;
+        capture_->open_session(info);
+    }
+    PeerState& s = *state;
+    states_[peer->id] = std::move(state);
+    if (!peer->inbound()) send_version(s);
+}
+
+void PeerManager::finalize(int64_t id) {
+    auto it = states_.find(id);
+    if (it == states_.end()) return;
+    if (capture_) capture_->close_session(id);
+    log_net("peer=" + std::to_string(id) + " " + it->second->peer->address + " is gone");
+    states_.erase(it);
+    connman_.forget(id);
+}
+
+bool PeerManager::process_one(PeerState& s) {
+    if (s.peer->disconnect_requested || s.peer->closed) return false;
+    NetMessage msg;
+    bool more;
+    {
+        std::lock_guard lock(s.peer->recv_mutex);
+        if (s.peer->recv_queue.empty()) return false;
+        msg = std::move(s.peer->recv_queue.front());
+        s.peer->recv_queue.pop_front();
+        s.peer->recv_queue_bytes -= msg.payload.size();
+        more = !s.peer->recv_queue.empty();
+    }
+    // The capture hook: a received message is recorded as it is taken off the
+    // queue, before it is processed (CAPTURE-SPEC §2).
+    if (capture_) capture_->record(s.peer->id, Direction::Received, now_micros(), msg.type, msg.payload);
+    log_net("received: " + msg.type + " (" + std::to_string(msg.payload.size()) + " bytes) " + s.tag());
+    s.received_bytes[msg.type] += msg.payload.size() + 24;
+    handle(s, msg);
+    return more;
+}
+
+template <class M>
+void PeerManager::send(PeerState& s, const M& message) {
+    send_raw(s, M::TYPE, encode_payload(message));
+}
+
+void PeerManager::send_raw(PeerState& s, std::string_view type, const Bytes& payload) {
+    if (s.peer->disconnect_requested || s.peer->closed) return;
+    // The capture hook: a sent message is recorded when it is queued.
+    if (capture_) capture_->record(s.peer->id, Direction::Sent, now_micros(), type, payload);
+    log_net("sending " + std::string(type) + " (" + std::to_string(payload.size()) + " bytes) " + s.tag());
+    s.sent_bytes[std::string(type)] += payload.size() + 24;
+    connman_.send(s.peer, frame_message(config_.params.magic, type, payload));
+}
+
+void PeerManager::misbehaving(PeerState& s, const std::string& why) {
+    log_info("Misbehaving: " + s.peer->address + " " + s.tag() + ": " + why + "; disconnecting");
+    connman_.disconnect(s.peer, why);
+}
+
+void PeerManager::send_version(PeerState& s) {
+    MsgVersion v;
+    v.nVersion = PROTOCOL_VERSION;
+    v.nServices = NODE_NETWORK_LIMITED | NODE_WITNESS;
+    v.nTime = now_seconds();
+    if (auto hp = parse_host_port(s.peer->address, 0)) {
+        asio::error_code ec;
+        auto ip = asio::ip::make_address(hp->host, ec);
+        if (!ec) {
+            v.addrTo.ip = to_v1_bytes(ip);
+            v.addrTo.port = hp->port;
+        }
+    }
+    v.addrFrom.nServices = v.nServices;
+    v.nNonce = local_nonce_;
+    v.strSubVer = USER_AGENT;
+    {
+        std::lock_guard lock(chain_.mutex);
+        v.nStartingHeight = chain_.chain.height();
+    }
+    v.relay = true;
+    send(s, v);
+    s.version_sent = true;
+}
+
+void PeerManager::send_getheaders(PeerState& s, const std::vector<Uint256>& locator, const Uint256& stop) {
+    MsgGetHeaders m;
+    m.locator.nVersion = PROTOCOL_VERSION;
+    m.locator.vHave = locator;
+    m.hashstop = stop;
+    send(s, m);
+}
+
+void PeerManager::handle(PeerState& s, const NetMessage& msg) {
+    const auto type_index = find_message_type(msg.type);
+    const bool handshake_message = msg.type == "version" || msg.type == "verack";
+    if (!s.version_received && msg.type != "version") {
+        misbehaving(s, "non-version message before version handshake (" + msg.type + ")");
+        return;
+    }
+    if (!type_index) {
+        log_net("unknown message type " + msg.type + " " + s.tag());
+        return;
+    }
+    try {
+        scratch_.decode(*type_index, msg.payload);
+    } catch (const DecodeError& e) {
+        if (handshake_message) {
+            misbehaving(s, "undecodable " + msg.type + " message (" + e.what() + ")");
+        } else {
+            log_info("could not decode " + msg.type + " from " + s.tag() + ": " + e.what());
+        }
+        return;
+    }
+    const std::string& t = msg.type;
+    if (t == "version") return on_version(s, scratch_.get<MsgVersion>());
+    if (t == "verack") return on_verack(s);
+    if (!s.verack_received) {
+        // Before verack only feature negotiation is meaningful.
+        if (t == "wtxidrelay") s.wtxid_relay = true;
+        else if (t == "sendaddrv2") s.wants_addrv2 = true;
+        else log_net("ignoring " + t + " before verack " + s.tag());
+        return;
+    }
+    if (t == "ping") return send(s, MsgPong{scratch_.get<MsgPing>().nonce});
+    if (t == "pong") {
+        const uint64_t nonce = scratch_.get<MsgPong>().nonce;
+        if (s.ping_nonce != 0 && nonce == s.ping_nonce) {
+            const int64_t rtt = now_micros() - s.ping_sent_us;
+            s.last_ping_us = rtt;
+            s.min_ping_us = s.min_ping_us ? std::min(*s.min_ping_us, rtt) : rtt;
+            s.ping_nonce = 0;
+        }
+        return;
+    }
+    if (t == "sendheaders") {
+        s.prefers_headers = true;
+        return;
+    }
+    if (t == "feefilter") {
+        s.fee_filter = scratch_.get<MsgFeeFilter>().feerate;
+        return;
+    }
+    if (t == "addr" || t == "addrv2") {
+        const size_t count = t == "addr" ? scratch_.get<MsgAddr>().addrs.size() : scratch_.get<MsgAddrV2>().addrs.size();
+        if (count > MAX_ADDR_TO_SEND) return misbehaving(s, t + " message size = " + std::to_string(count));
+        const size_t added = t == "addr" ? addrman_.add(scratch_.get<MsgAddr>().addrs) : addrman_.add_v2(scratch_.get<MsgAddrV2>().addrs);
+        log_net("received " + std::to_string(count) + " addresses (" + std::to_string(added) + " new) " + s.tag());
+        // An addr-fetch connection exists only to get addresses.
+        if (s.peer->type == ConnectionType::AddrFetch) connman_.disconnect(s.peer, "addr-fetch done");
+        return;
+    }
+    if (t == "getaddr") return on_getaddr(s);
+    if (t == "headers") return on_headers(s, scratch_.get<MsgHeaders>());
+    if (t == "getheaders") return on_getheaders(s, scratch_.get<MsgGetHeaders>());
+    if (t == "inv") return on_inv(s, scratch_.get<MsgInv>().inv);
+    if (t == "getdata") return on_getdata(s, scratch_.get<MsgGetData>().inv);
+    // The rest (tx, block, filters, compact blocks, mempool, ...) has no effect on a header-only node.
+}
+
+void PeerManager::on_version(PeerState& s, const MsgVersion& m) {
+    if (s.version_received) {
+        log_net("redundant version message " + s.tag());
+        return;
+    }
+    if (m.nNonce == local_nonce_ && s.peer->inbound()) return misbehaving(s, "connected to self");
+    if (m.nVersion < MIN_PEER_PROTO_VERSION) return misbehaving(s, "obsolete version " + std::to_string(m.nVersion));
+    s.version_received = true;
+    s.version = m.nVersion;
+    s.services = m.nServices;
+    s.user_agent = m.strSubVer;
+    s.starting_height = m.nStartingHeight;
+    s.relay = m.relay.value_or(true);
+    if (s.peer->inbound()) send_version(s);
+    if (m.nVersion >= 70016) send(s, MsgWtxidRelay{});  // BIP339, before verack
+    send(s, MsgSendAddrV2{});                           // BIP155, before verack
+    send(s, MsgVerack{});
+}
+
+void PeerManager::on_verack(PeerState& s) {
+    if (s.verack_received) return;
+    s.verack_received = true;
+    log_info(std::string(s.peer->inbound() ? "New inbound" : "New outbound") + " peer connected: version: " +
+             std::to_string(s.version) + ", blocks=" + std::to_string(s.starting_height) + ", " + s.tag() +
+             " (" + connection_type_name(s.peer->type) + ", " + s.user_agent + ")");
+    send(s, MsgSendHeaders{});
+    send(s, MsgSendCmpct{false, 2});
+    send(s, MsgFeeFilter{DEFAULT_FEE_FILTER});
+    s.next_ping_us = now_micros();  // the first ping right away, as Bitcoin Core does
+    std::vector<Uint256> locator;
+    {
+        std::lock_guard lock(chain_.mutex);
+        locator = chain_.chain.locator();
+    }
+    send_getheaders(s, locator);  // headers sync from every peer
+    const bool full_relay_outbound = !s.peer->inbound() && s.peer->type != ConnectionType::BlockRelayOnly;
+    if (full_relay_outbound) {
+        send(s, MsgGetAddr{});
+        // Tell the peer where we listen, so it can pass us on.
+        auto listening = connman_.listening_on();
+        auto local = parse_host_port(s.peer->local_address, 0);
+        if (!listening.empty() && local && config_.listen) {
+            asio::error_code ec;
+            auto ip = asio::ip::make_address(local->host, ec);
+            if (!ec && is_usable_address(ip, config_.params.name == "regtest")) {
+                TimedNetAddress self;
+                self.time = static_cast<uint32_t>(now_seconds());
+                self.addr.nServices = NODE_NETWORK_LIMITED | NODE_WITNESS;
+                self.addr.ip = to_v1_bytes(ip);
+                self.addr.port = config_.port;
+                if (s.wants_addrv2) {
+                    AddrV2Entry e{self.time, self.addr.nServices, static_cast<uint8_t>(ip.is_v4() ? 1 : 2), {}, self.addr.port};
+                    if (ip.is_v4()) {
+                        auto b = ip.to_v4().to_bytes();
+                        e.addr.assign(b.begin(), b.end());
+                    } else {
+                        auto b = ip.to_v6().to_bytes();
+                        e.addr.assign(b.begin(), b.end());
+                    }
+                    send(s, MsgAddrV2{{e}});
+                } else {
+                    send(s, MsgAddr{{self}});
+                }
+            }
+        }
+    }
+}
+
+void PeerManager::on_getaddr(PeerState& s) {
+    // As Bitcoin Core: only inbound peers are answered, and only once per connection.
+    if (!s.peer->inbound() || s.getaddr_answered) return;
+    s.getaddr_answered = true;
+    auto sample = addrman_.sample(MAX_ADDR_TO_SEND);
+    if (sample.empty()) return;
+    if (!s.wants_addrv2) return send(s, MsgAddr{sample});
+    MsgAddrV2 v2;
+    for (const auto& a : sample) {
+        const asio::ip::address ip = from_v1_bytes(a.addr.ip);
+        AddrV2Entry e{a.time, a.addr.nServices, static_cast<uint8_t>(ip.is_v4() ? 1 : 2), {}, a.addr.port};
+        if (ip.is_v4()) {
+            auto b = ip.to_v4().to_bytes();
+            e.addr.assign(b.begin(), b.end());
+        } else {
+            e.addr.assign(a.addr.ip.begin(), a.addr.ip.end());
+        }
+        v2.addrs.push_back(std::move(e));
+    }
+    send(s, v2);
+}
+
+void PeerManager::on_headers(PeerState& s, const MsgHeaders& m) {
+    if (m.headers.empty()) return;
+    if (m.headers.size() > MAX_HEADERS_RESULTS) return misbehaving(s, "headers message size = " + std::to_string(m.headers.size()));
+    const BlockIndex* last = nullptr;
+    std::vector<Uint256> locator;
+    bool disconnected = false;
+    std::string invalid;
+    int height = 0;
+    {
+        std::lock_guard lock(chain_.mutex);
+        for (const auto& header : m.headers) {
+            auto result = chain_.chain.accept(header, now_seconds());
+            if (result.status == HeaderChain::Status::Disconnected) {
+                disconnected = true;
+                locator = chain_.chain.locator();
+                break;
+            }
+            if (result.status == HeaderChain::Status::Invalid) {
+                invalid = result.reason;
+                break;
+            }
+            last = result.index;
+        }
+        if (last && m.headers.size() == MAX_HEADERS_RESULTS && invalid.empty() && !disconnected) locator = chain_.chain.locator(*last);
+        if (last && (!s.best_known || last->chain_work > s.best_known->chain_work)) s.best_known = last;
+        height = chain_.chain.height();
+    }
+    if (invalid == "time-too-new") {
+        log_info("header from " + s.tag() + " is too far in the future; ignored");
+    } else if (!invalid.empty()) {
+        return misbehaving(s, "invalid header received (" + invalid + ")");
+    }
+    if (disconnected) {
+        // Headers that do not connect: ask for the path from what we have.
+        log_net("received headers that do not connect from " + s.tag() + "; asking for the chain");
+        send_getheaders(s, locator);
+        return;
+    }
+    log_net("received " + std::to_string(m.headers.size()) + " headers from " + s.tag() + ", best header height " + std::to_string(height));
+    if (!locator.empty()) send_getheaders(s, locator);  // a full batch: there is more
+}
+
+void PeerManager::on_getheaders(PeerState& s, const MsgGetHeaders& m) {
+    std::vector<BlockHeader> headers;
+    {
+        std::lock_guard lock(chain_.mutex);
+        if (m.locator.vHave.empty()) {
+            // Only the header named by hashstop.
+            if (const BlockIndex* index = chain_.chain.lookup(m.hashstop)) headers.push_back(index->header);
+        } else {
+            headers = chain_.chain.headers_after(m.locator.vHave, m.hashstop, MAX_HEADERS_RESULTS);
+            // Whatever the locator names, the peer has.
+            const BlockIndex& fork = chain_.chain.find_fork(m.locator.vHave);
+            if (!s.best_known || fork.chain_work > s.best_known->chain_work) s.best_known = &fork;
+        }
+    }
+    send(s, MsgHeaders{headers});
+}
+
+void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
+    for (const auto& item : inv) {
+        if ((item.type & ~MSG_WITNESS_FLAG) != MSG_BLOCK) continue;
+        std::vector<Uint256> locator;
+        {
+            std::lock_guard lock(chain_.mutex);
+            if (const BlockIndex* known = chain_.chain.lookup(item.hash)) {
+                if (!s.best_known || known->chain_work > s.best_known->chain_work) s.best_known = known;
+                continue;
+            }
+            locator = chain_.chain.locator();
+        }
+        send_getheaders(s, locator, item.hash);  // learn the headers up to the announced block
+    }
+}
+
+void PeerManager::on_getdata(PeerState& s, const std::vector<Inventory>& inv) {
+    std::vector<Inventory> missing;
+    for (const auto& item : inv) {
+        Bytes block;
+        if ((item.type & ~MSG_WITNESS_FLAG) == MSG_BLOCK) {
+            std::lock_guard lock(chain_.mutex);
+            auto it = chain_.blocks.find(item.hash);
+            if (it != chain_.blocks.end()) block = it->second;
+        }
+        if (block.empty()) {
+            missing.push_back(item);
+        } else {
+            send_raw(s, "block", block);
+        }
+    }
+    if (!missing.empty()) send(s, MsgNotFound{missing});
+}
+
+void PeerManager::announce_to(PeerState& s, const BlockIndex& tip) {
+    if (s.best_known && s.best_known->ancestor(tip.height) == &tip) return;  // it has the block already
+    if (s.prefers_headers) {
+        // BIP130: the new headers since what we last announced, if there are few.
+        std::vector<BlockHeader> headers;
+        const BlockIndex* walk = &tip;
+        while (walk && walk != announced_tip_ && headers.size() <= 8) {
+            if (s.best_known && s.best_known->ancestor(walk->height) == walk) break;
+            headers.insert(headers.begin(), walk->header);
+            walk = walk->prev;
+        }
+        if (!headers.empty() && headers.size() <= 8) {
+            send(s, MsgHeaders{headers});
+            s.best_known = &tip;
+            return;
+        }
+    }
+    send(s, MsgInv{{{MSG_BLOCK, tip.hash}}});
+    s.best_known = &tip;
+}
+
+void PeerManager::periodic(int64_t now) {
+    if (capture_) capture_->flush_due();
+    for (auto& [id, state] : states_) {
+        PeerState& s = *state;
+        if (s.peer->disconnect_requested || s.peer->closed) continue;
+        if (!s.verack_received) {
+            if (now - s.peer->connected_us > HANDSHAKE_TIMEOUT) misbehaving(s, "version handshake timeout");
+            continue;
+        }
+        if (s.ping_nonce != 0 && now - s.ping_sent_us > TIMEOUT_INTERVAL) {
+            misbehaving(s, "ping timeout");
+            continue;
+        }
+        const int64_t last_receive = std::max<int64_t>(s.peer->last_receive_us, s.peer->connected_us);
+        if (now - last_receive > TIMEOUT_INTERVAL) {
+            misbehaving(s, "no data received for 20 minutes");
+            continue;
+        }
+        if (s.ping_nonce == 0 && now >= s.next_ping_us) {
+            do s.ping_nonce = random_u64();
+            while (s.ping_nonce == 0);
+            s.ping_sent_us = now;
+            s.next_ping_us = now + PING_INTERVAL;
+            send(s, MsgPing{s.ping_nonce});
+        }
+    }
+    // Announce a new tip (mined here or learned from a peer) to everyone else.
+    const BlockIndex* tip;
+    {
+        std::lock_guard lock(chain_.mutex);
+        tip = &chain_.chain.tip();
+    }
+    if (tip != announced_tip_) {
+        if (announced_tip_) {
+            for (auto& [id, state] : states_) {
+                if (state->ready()) announce_to(*state, *tip);
+            }
+        }
+        announced_tip_ = tip;
+    }
+    if (now - last_connection_check_us_ >= SECOND) {
+        last_connection_check_us_ = now;
+        maintain_connections(now);
+    }
+}
+
+void PeerManager::add_node(const std::string& target) {
+    if (std::find(added_nodes_.begin(), added_nodes_.end(), target) == added_nodes_.end()) added_nodes_.push_back(target);
+}
+
+void PeerManager::remove_node(const std::string& target) {
+    added_nodes_.erase(std::remove(added_nodes_.begin(), added_nodes_.end(), target), added_nodes_.end());
+}
+
+void PeerManager::maintain_connections(int64_t now) {
+    auto dial = [&](const std::string& target, ConnectionType type) {
+        if (connman_.is_connected_or_pending(target)) return;
+        auto& last = last_dial_us_[target];
+        if (now - last < DIAL_RETRY) return;
+        last = now;
+        connman_.connect(target, type);
+    };
+    for (const auto& target : added_nodes_) dial(target, ConnectionType::Manual);
+    const bool only_connect = !config_.connect.empty();
+    if (only_connect) {
+        for (const auto& target : config_.connect) {
+            if (target != "0") dial(target, ConnectionType::Manual);
+        }
+        return;  // -connect: no other automatic connections
+    }
+    if (!seednodes_dialed_) {
+        seednodes_dialed_ = true;
+        for (const auto& seed : config_.seednode) connman_.connect(seed, ConnectionType::AddrFetch);
+    }
+    if (config_.dns_seed && !dns_seeded_ && addrman_.size() == 0) {
+        dns_seeded_ = true;
+        // Name lookups block; they run beside the handler, never in it.
+        std::thread([seeds = config_.params.dns_seeds, port = config_.params.default_port, &addrman = addrman_] {
+            for (const auto& seed : seeds) {
+                addrinfo hints{};
+                hints.ai_socktype = SOCK_STREAM;
+                addrinfo* res = nullptr;
+                if (getaddrinfo(seed.c_str(), nullptr, &hints, &res) != 0) continue;
+                std::vector<TimedNetAddress> found;
+                for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+                    TimedNetAddress t;
+                    t.time = static_cast<uint32_t>(now_seconds());
+                    t.addr.nServices = 1;
+                    t.addr.port = port;
+                    if (ai->ai_family == AF_INET) {
+                        asio::ip::address_v4::bytes_type b;
+                        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, 4);
+                        t.addr.ip = to_v1_bytes(asio::ip::address_v4(b));
+                    } else if (ai->ai_family == AF_INET6) {
+                        std::memcpy(t.addr.ip.data(), &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, 16);
+                    } else {
+                        continue;
+                    }
+                    found.push_back(t);
+                }
+                freeaddrinfo(res);
+                const size_t added = addrman.add(found);
+                log_info("DNS seed " + seed + ": " + std::to_string(added) + " addresses");
+            }
+        }).detach();
+    }
+    int full_relay = 0, block_relay = 0;
+    std::vector<std::string> connected;
+    for (const auto& p : connman_.peers()) {
+        connected.push_back(p->address);
+        if (p->type == ConnectionType::OutboundFullRelay) ++full_relay;
+        if (p->type == ConnectionType::BlockRelayOnly) ++block_relay;
+    }
+    while (full_relay < MAX_OUTBOUND_FULL_RELAY || block_relay < MAX_BLOCK_RELAY_ONLY) {
+        auto pick = addrman_.pick(connected);
+        if (!pick || connman_.is_connected_or_pending(*pick)) break;
+        connected.push_back(*pick);
+        if (full_relay < MAX_OUTBOUND_FULL_RELAY) {
+            ++full_relay;
+            connman_.connect(*pick, ConnectionType::OutboundFullRelay);
+        } else {
+            ++block_relay;
+            connman_.connect(*pick, ConnectionType::BlockRelayOnly);
+        }
+    }
+}
+
+std::vector<PeerStats> PeerManager::stats() {
+    auto promise = std::make_shared<std::promise<std::vector<PeerStats>>>();
+    auto future = promise->get_future();
+    post([this, promise] {
+        std::vector<PeerStats> out;
+        for (const auto& [id, state] : states_) {
+            const PeerState& s = *state;
+            PeerStats st;
+            st.id = id;
+            st.address = s.peer->address;
+            st.local_address = s.peer->local_address;
+            st.connection_type = connection_type_name(s.peer->type);
+            st.inbound = s.peer->inbound();
+            st.version = s.version;
+            st.services = s.services;
+            st.user_agent = s.user_agent;
+            st.starting_height = s.starting_height;
+            st.synced_headers = s.best_known ? s.best_known->height : -1;
+            st.relay = s.relay;
+            st.handshake_done = s.verack_received;
+            st.connected_time = s.peer->connected_us / SECOND;
+            st.last_send = s.peer->last_send_us / SECOND;
+            st.last_recv = s.peer->last_receive_us / SECOND;
+            st.bytes_sent = s.peer->bytes_sent;
+            st.bytes_received = s.peer->bytes_received;
+            if (s.last_ping_us) st.ping_time = static_cast<double>(*s.last_ping_us) / 1e6;
+            if (s.min_ping_us) st.min_ping = static_cast<double>(*s.min_ping_us) / 1e6;
+            st.messages_sent = s.sent_bytes;
+            st.messages_received = s.received_bytes;
+            out.push_back(std::move(st));
+        }
+        promise->set_value(std::move(out));
+    });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return {};
+    return future.get();
+}
+
+void PeerManager::ping_all() {
+    post([this] {
+        for (auto& [id, state] : states_) {
+            if (state->ready() && state->ping_nonce == 0) state->next_ping_us = 0;  // sent on this pass
+        }
+    });
+}
+
+void PeerManager::announce_tip() { wake(); }
+
+}  // namespace node

@@ -1,0 +1,116 @@
+#pragma once
+// The message handler thread and the protocol rules (Bitcoin Core's
+// PeerManager): takes each peer's messages in order, one per peer per pass,
+// captures them before processing, and queues replies, which are captured
+// when queued. Connection policy (which peers to dial) lives here too.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "msgcapture/format/capture_writer.h"
+#include "msgcapture/protocol/message.h"
+#include "node/node_context.h"
+
+namespace node {
+
+struct PeerStats {
+    int64_t id;
+    std::string address;
+    std::string local_address;
+    std::string connection_type;
+    bool inbound;
+    int32_t version;
+    uint64_t services;
+    std::string user_agent;
+    int32_t starting_height;
+    int synced_headers;
+    bool relay;
+    bool handshake_done;
+    int64_t connected_time;
+    int64_t last_send, last_recv;
+    uint64_t bytes_sent, bytes_received;
+    std::optional<double> ping_time, min_ping;
+    std::map<std::string, uint64_t> messages_sent, messages_received;
+};
+
+class PeerManager {
+public:
+    PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman,
+                std::unique_ptr<msgcapture::CaptureWriter> capture);
+    ~PeerManager();
+
+    void start();
+    // Disconnects everyone, finishes their capture sessions and stops the thread.
+    void stop();
+    // Something changed (a message arrived, a peer connected or closed).
+    void wake();
+
+    // Runs `task` on the message handler thread (RPC requests that send messages).
+    void post(std::function<void()> task);
+
+    std::vector<PeerStats> stats();
+    // -addnode / the addnode RPC: keep a connection to `target` open.
+    void add_node(const std::string& target);
+    void remove_node(const std::string& target);
+    void ping_all();
+    void announce_tip();  // after `generate` extended the chain
+
+private:
+    struct PeerState;
+
+    void run();
+    bool process_one(PeerState& state);
+    void handle(PeerState& s, const NetMessage& msg);
+    void initialize(const std::shared_ptr<Peer>& peer);
+    void finalize(int64_t id);
+    void periodic(int64_t now_us);
+    void maintain_connections(int64_t now_us);
+
+    template <class M>
+    void send(PeerState& s, const M& message);
+    void send_raw(PeerState& s, std::string_view type, const msgcapture::Bytes& payload);
+    void send_version(PeerState& s);
+    void send_getheaders(PeerState& s, const std::vector<msgcapture::Uint256>& locator, const msgcapture::Uint256& stop = {});
+    void misbehaving(PeerState& s, const std::string& why);
+
+    void on_version(PeerState& s, const msgcapture::MsgVersion& m);
+    void on_verack(PeerState& s);
+    void on_headers(PeerState& s, const msgcapture::MsgHeaders& m);
+    void on_inv(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
+    void on_getdata(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
+    void on_getheaders(PeerState& s, const msgcapture::MsgGetHeaders& m);
+    void on_getaddr(PeerState& s);
+    void announce_to(PeerState& s, const BlockIndex& tip);
+
+    const NodeConfig& config_;
+    ChainState& chain_;
+    AddrMan& addrman_;
+    Connman& connman_;
+    std::unique_ptr<msgcapture::CaptureWriter> capture_;
+    const uint64_t local_nonce_;
+
+    std::thread thread_;
+    mutable std::mutex mutex_;  // guards states_ for stats(), tasks_, wake_
+    std::condition_variable cv_;
+    bool wake_flag_ = false;
+    bool stopping_ = false;
+    std::vector<std::function<void()>> tasks_;
+    std::map<int64_t, std::unique_ptr<PeerState>> states_;
+    msgcapture::MessageScratch scratch_;
+    const BlockIndex* announced_tip_ = nullptr;
+    int64_t last_connection_check_us_ = 0;
+    int64_t started_us_ = 0;
+    bool dns_seeded_ = false;
+    bool seednodes_dialed_ = false;
+    std::vector<std::string> added_nodes_;
+    std::map<std::string, int64_t> last_dial_us_;
+};
+
+}  // namespace node
