@@ -351,8 +351,7 @@ void PeerManager::on_verack(PeerState& s) {
     send_getheaders(s, locator);  // headers sync from every peer
     const bool full_relay_outbound = !s.peer->inbound() && s.peer->type != ConnectionType::BlockRelayOnly;
     if (full_relay_outbound) {
-        send(s, MsgGetAddr{});
-        // Tell the peer where we listen, so it can pass us on.
+        // Tell the peer where we listen, so it can pass us on; then ask for addresses.
         auto listening = connman_.listening_on();
         auto local = parse_host_port(s.peer->local_address, 0);
         if (!listening.empty() && local && config_.listen) {
@@ -379,6 +378,7 @@ void PeerManager::on_verack(PeerState& s) {
                 }
             }
         }
+        send(s, MsgGetAddr{});
     }
 }
 

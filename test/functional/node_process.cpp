@@ -1,0 +1,140 @@
+#include "node_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace functional {
+
+std::string bitcoind_binary() { return MSGCAPTURE_BITCOIND_BINARY; }
+
+uint16_t free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+HttpReply http_post(uint16_t port, const std::string& body, const std::string& credentials) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return {};
+    }
+    std::string request = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n";
+    if (!credentials.empty()) {
+        std::string encoded(4 * ((credentials.size() + 2) / 3) + 1, '\0');
+        int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                reinterpret_cast<const unsigned char*>(credentials.data()), static_cast<int>(credentials.size()));
+        encoded.resize(static_cast<size_t>(n));
+        request += "Authorization: Basic " + encoded + "\r\n";
+    }
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string response;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        response.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    HttpReply reply;
+    if (response.size() > 12) reply.status = std::stoi(response.substr(9, 3));
+    auto end = response.find("\r\n\r\n");
+    if (end != std::string::npos) reply.body = response.substr(end + 4);
+    return reply;
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return condition();
+}
+
+NodeProcess::NodeProcess(std::vector<std::string> extra) : extra_(std::move(extra)), port_(free_port()), rpc_port_(free_port()) {}
+
+NodeProcess::~NodeProcess() {
+    if (pid_ > 0) signal_and_wait(SIGKILL);
+}
+
+void NodeProcess::start() {
+    std::vector<std::string> argv = {bitcoind_binary(), "-regtest", "-datadir=" + dir_.path().string(),
+                                     "-port=" + std::to_string(port_), "-bind=127.0.0.1",
+                                     "-rpcport=" + std::to_string(rpc_port_), "-rpcbind=127.0.0.1",
+                                     "-dnsseed=0", "-debug=net", "-listen=1"};
+    argv.insert(argv.end(), extra_.begin(), extra_.end());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_.path() / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_.path() / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) throw std::runtime_error("cannot start bitcoind");
+    posix_spawn_file_actions_destroy(&actions);
+    const bool up = wait_until([&] {
+        if (credentials_.empty() && !testsupport::fs::exists(chain_dir() / ".cookie")) return false;
+        return rpc_raw(R"({"method":"getblockcount","params":[],"id":1})", credentials()).status == 200;
+    });
+    if (!up) throw std::runtime_error("bitcoind did not start: " + testsupport::read_text(dir_.path() / "stderr.txt"));
+}
+
+int NodeProcess::stop() {
+    rpc("stop");
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int NodeProcess::signal_and_wait(int sig) {
+    ::kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string NodeProcess::cookie() const { return testsupport::read_text(chain_dir() / ".cookie"); }
+
+HttpReply NodeProcess::rpc_raw(const std::string& body, const std::string& credentials) {
+    return http_post(rpc_port_, body, credentials);
+}
+
+nlohmann::json NodeProcess::rpc(const std::string& method, const nlohmann::json& params) {
+    nlohmann::json request = {{"jsonrpc", "1.0"}, {"id", "test"}, {"method", method}, {"params", params}};
+    HttpReply reply = rpc_raw(request.dump(), credentials());
+    auto j = nlohmann::json::parse(reply.body, nullptr, false);
+    if (j.is_discarded() || !j.contains("result")) throw std::runtime_error("RPC " + method + " failed: HTTP " + std::to_string(reply.status) + " " + reply.body);
+    if (!j["error"].is_null()) throw std::runtime_error("RPC " + method + " error: " + j["error"].dump());
+    return j["result"];
+}
+
+std::string NodeProcess::debug_log() const { return testsupport::read_text(chain_dir() / "debug.log"); }
+
+}  // namespace functional

@@ -1,0 +1,69 @@
+#pragma once
+// Runs a real bitcoind process for a test, on loopback only, and talks to its
+// RPC with a plain HTTP client.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace functional {
+
+// A TCP port nothing listens on right now.
+uint16_t free_port();
+
+struct HttpReply {
+    int status = 0;
+    std::string body;
+};
+
+// One POST to 127.0.0.1:port with optional basic-auth credentials "user:password".
+HttpReply http_post(uint16_t port, const std::string& body, const std::string& credentials);
+
+// Polls `condition` until it holds or `timeout` passes.
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+class NodeProcess {
+public:
+    // `extra` options are added to -regtest, the data directory, ports on
+    // loopback, -dnsseed=0 and -debug=net.
+    explicit NodeProcess(std::vector<std::string> extra = {});
+    ~NodeProcess();
+
+    void start();
+    // RPC `stop`, then waits for the exit code.
+    int stop();
+    // SIGTERM or SIGKILL, then the exit code (128 + signal when killed).
+    int signal_and_wait(int sig);
+
+    nlohmann::json rpc(const std::string& method, const nlohmann::json& params = nlohmann::json::array());
+    HttpReply rpc_raw(const std::string& body, const std::string& credentials);
+    std::string cookie() const;
+    // -rpcuser/-rpcpassword instead of the cookie.
+    void use_credentials(std::string user_colon_password) { credentials_ = std::move(user_colon_password); }
+    std::string credentials() const { return credentials_.empty() ? cookie() : credentials_; }
+
+    uint16_t port() const { return port_; }
+    uint16_t rpc_port() const { return rpc_port_; }
+    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+    const testsupport::fs::path& datadir() const { return dir_.path(); }
+    testsupport::fs::path chain_dir() const { return dir_.path() / "regtest"; }
+    testsupport::fs::path capture_dir() const { return chain_dir() / "message_capture"; }
+    std::string debug_log() const;
+
+private:
+    testsupport::TempDir dir_;
+    std::vector<std::string> extra_;
+    uint16_t port_, rpc_port_;
+    pid_t pid_ = -1;
+    std::string credentials_;
+};
+
+std::string bitcoind_binary();
+
+}  // namespace functional
