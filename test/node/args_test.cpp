@@ -1,0 +1,72 @@
+// Options as Bitcoin Core spells and resolves them.
+#include <gtest/gtest.h>
+
+#include "common/args.h"
+
+using namespace node;
+
+namespace {
+
+Args make_args() {
+    return Args({{"regtest", "", "", ""},
+                 {"testnet", "", "", ""},
+                 {"chain", "", "<chain>", ""},
+                 {"port", "", "<port>", "", true},
+                 {"connect", "", "<ip>", "", true},
+                 {"listen", "", "", ""},
+                 {"debug", "", "<c>", ""}});
+}
+
+void parse(Args& args, std::vector<const char*> argv) {
+    argv.insert(argv.begin(), "bitcoind");
+    args.parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+}  // namespace
+
+TEST(Args, DashFormsNegationAndRepeats) {
+    Args args = make_args();
+    parse(args, {"-regtest", "--port=5", "-nolisten", "-connect=a", "-connect=b", "-debug"});
+    EXPECT_EQ(args.chain(), "regtest");
+    EXPECT_EQ(args.get_int("port", 0), 5);
+    EXPECT_FALSE(args.get_bool("listen", true));
+    EXPECT_EQ(args.get_all("connect"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_TRUE(args.get_bool("debug", false));
+    EXPECT_FALSE(args.is_set("testnet"));
+}
+
+TEST(Args, UnknownOptionsAndStrayWordsAreErrors) {
+    Args a = make_args();
+    EXPECT_THROW(parse(a, {"-nosuch"}), ArgsError);
+    Args b = make_args();
+    EXPECT_THROW(parse(b, {"regtest"}), ArgsError);
+    Args c = make_args();
+    parse(c, {"-port=abc"});
+    EXPECT_THROW(c.get_int("port", 0), ArgsError);
+    Args d = make_args();
+    parse(d, {"-regtest", "-chain=test"});
+    EXPECT_THROW(d.chain(), ArgsError);
+}
+
+TEST(Args, ConfigSectionsAndPrecedence) {
+    Args args = make_args();
+    args.read_config_text("# comment\nchain=regtest\nport=1\nconnect=top\n[regtest]\nlisten=0\n[test]\nport=3\n", "bitcoin.conf");
+    parse(args, {});
+    args.select_chain(args.chain());
+    EXPECT_EQ(args.chain(), "regtest");
+    // port and connect at the top of the file apply to main only, as in Bitcoin Core.
+    EXPECT_EQ(args.get_int("port", 99), 99);
+    EXPECT_TRUE(args.get_all("connect").empty());
+    EXPECT_FALSE(args.get_bool("listen", true));
+
+    Args cli = make_args();
+    cli.read_config_text("[regtest]\nport=2\n", "bitcoin.conf");
+    parse(cli, {"-regtest", "-port=7"});
+    cli.select_chain(cli.chain());
+    EXPECT_EQ(cli.get_int("port", 0), 7);  // the command line wins
+
+    Args bad = make_args();
+    EXPECT_THROW(bad.read_config_text("[moon]\n", "bitcoin.conf"), ArgsError);
+    EXPECT_THROW(bad.read_config_text("justaword\n", "bitcoin.conf"), ArgsError);
+    EXPECT_THROW(bad.read_config_text("nosuch=1\n", "bitcoin.conf"), ArgsError);
+}
