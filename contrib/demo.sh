@@ -1,26 +1,91 @@
 #!/usr/bin/env bash
-# The main job: sets up the machine, builds the parser, parses the bundled
-# Bitcoin Core regtest capture into JSON and shows what is in it.
+# The main job: sets up the machine, builds, and runs three of our nodes on
+# regtest on loopback. They connect, mine and follow each other's headers,
+# capture every message, and the parser turns the captures into JSON that the
+# demo summarises. Nothing leaves 127.0.0.1: every node runs with -connect
+# (or -connect=0) and -dnsseed=0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
 BUILD_DIR=build contrib/build.sh >/dev/null
 
+bitcoind=build/src/bitcoind
 parser=build/tools/message-capture-parser/message-capture-parser
-capture=test/data/conformance/core-regtest/message_capture
-out_dir=demo-output
-mkdir -p "$out_dir"
-json="$out_dir/messages.json"
+work=demo-output
+rm -rf "$work"
+mkdir -p "$work"/{alice,bob,carol}
 
-"$parser" -n "$capture" -o "$json"
+base=$((20000 + RANDOM % 20000))
+port() { case $1 in alice) echo $((base));; bob) echo $((base + 1));; carol) echo $((base + 2));; esac; }
+rpcport() { echo $(( $(port "$1") + 100 )); }
 
-first_peer=$(ls "$capture" | head -n 1)
-"$parser" -n "$capture/$first_peer" -o "$out_dir/handshake.json"
+start() {  # name, extra options...
+  local name=$1; shift
+  "$bitcoind" -regtest -datadir="$work/$name" -bind=127.0.0.1 -port="$(port "$name")" \
+    -rpcbind=127.0.0.1 -rpcport="$(rpcport "$name")" -dnsseed=0 -listen=1 -capturemessages -debug=net "$@" &
+}
 
-echo "Parsed $(find "$capture" -name 'msgs_*.dat' | wc -l) capture files in $capture"
-echo "(four connections of Bitcoin Core 29.99 nodes on regtest, one directory per peer)"
-contrib/show_capture.py "$json" "$out_dir/handshake.json"
+rpc() {  # name, method, params-json
+  local cookie
+  cookie=$(cat "$work/$1/regtest/.cookie")
+  curl -sf --user "$cookie" --data-binary "{\"jsonrpc\":\"1.0\",\"id\":\"demo\",\"method\":\"$2\",\"params\":${3:-[]}}" \
+    "http://127.0.0.1:$(rpcport "$1")/" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["result"]))'
+}
+
+wait_for() {  # seconds, command...
+  local until=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $until ]; then echo "timed out waiting for: $*" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+stop_all() {
+  for n in alice bob carol; do [ -f "$work/$n/regtest/.cookie" ] && rpc "$n" stop >/dev/null 2>&1 || true; done
+  wait
+}
+trap stop_all EXIT
+
+echo "Starting alice (accepts connections), bob (connects to alice) and carol (connects to bob)..."
+start alice -connect=0
+wait_for 20 test -f "$work/alice/regtest/.cookie"
+wait_for 20 rpc alice getblockcount
+start bob -connect="127.0.0.1:$(port alice)"
+wait_for 20 test -f "$work/bob/regtest/.cookie"
+wait_for 20 rpc bob getblockcount
+start carol -connect="127.0.0.1:$(port bob)"
+wait_for 20 test -f "$work/carol/regtest/.cookie"
+wait_for 20 rpc carol getblockcount
+peers() { [ "$(rpc "$1" getconnectioncount)" = "$2" ]; }
+wait_for 20 peers bob 2
+
+echo "alice mines 10 blocks; bob mines 5 on top; carol follows both through bob..."
+rpc alice generate '[10]' >/dev/null
+height() { [ "$(rpc "$1" getblockcount)" = "$2" ]; }
+wait_for 20 height carol 10
+rpc bob generate '[5]' >/dev/null
+wait_for 20 height alice 15
+wait_for 20 height carol 15
+rpc alice ping >/dev/null
+sleep 1
+echo "Best header on every node: $(rpc carol getbestblockhash)"
+
+stop_all
+trap - EXIT
+
+echo "Parsing every node's captures..."
+for n in alice bob carol; do
+  "$parser" -n "$work/$n/regtest/message_capture" -o "$work/$n.json"
+  echo "  $n: $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$work/$n.json") messages in $(find "$work/$n" -name 'msgs_*.dat' | wc -l) files -> $work/$n.json"
+done
+bob_to_alice=$(ls -d "$work"/bob/regtest/message_capture/127.0.0.1_"$(port alice)"/*)
+"$parser" -n "$bob_to_alice" -o "$work/bob-alice.json"
 
 echo
-echo "Full JSON: $json ($(du -h "$json" | cut -f1)); the handshake's peer: $first_peer"
-echo "Try: $parser --help"
+echo "What bob, in the middle, said and heard:"
+contrib/show_capture.py "$work/bob.json" "$work/bob-alice.json"
+echo
+echo "Files:"
+echo "  captures:  $work/<node>/regtest/message_capture/<peer>/<session>/msgs_{recv,sent}.dat (+ session.json)"
+echo "  JSON:      $work/<node>.json; bob's connection to alice: $work/bob-alice.json"
+echo "  logs:      $work/<node>/regtest/debug.log"

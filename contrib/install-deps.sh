@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-filesystem-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libzstd-dev zstd libssl-dev libcli11-dev
-  python3 bsdutils
+  python3 bsdutils curl
 )
 
 as_root() {

@@ -32,14 +32,25 @@ def main():
     for r in range(rows):
         print("".join(f"  {t:14}{n:5}   " for t, n in items[r::rows]))
 
+    labelled = [e for e in entries if "peer" in e]
+    if labelled:
+        bold("Messages per connection (from each session's session.json)")
+        per = collections.Counter((e["peer"]["address"], e["peer"]["connection_type"], e["direction"]) for e in labelled)
+        for (address, kind) in sorted({(a, k) for a, k, _ in per}):
+            print(f"  {address:22} {kind:20} received {per[(address, kind, 'recv')]:4}   sent {per[(address, kind, 'sent')]:4}")
+
     bold("The handshake of one connection, in the order the node processed it")
     for e in handshake[:12]:
         print("  " + one_line(e))
 
-    for title, kind in (("The first version message in full", "version"),
-                        ("A transaction as it travelled (the first tx message)", "tx")):
+    shown = (("The first version message in full", "version"),
+             ("The first headers message that carried headers", "headers"),
+             ("A transaction as it travelled (the first tx message)", "tx"))
+    for title, kind in shown:
+        first = next((e for e in entries if e["msgtype"] == kind and e.get("body", {}) != {"headers": []}), None)
+        if first is None:
+            continue
         bold(title)
-        first = next((e for e in entries if e["msgtype"] == kind), None)
         print(json.dumps(first, indent=2))
 
     bold("Entries the parser flagged")

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "msgcapture/format/byte_source.h"
 
@@ -42,7 +44,16 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
         boost::system::error_code ec;
         fs::path canonical = fs::canonical(path, ec);
         if (!seen.insert(ec ? path : canonical.string()).second) return;
-        files.push_back({path, direction_from_file_name(fs::path(path).filename().string())});
+        CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, ""};
+        const fs::path session_json = fs::path(path).parent_path() / "session.json";
+        if (fs::is_regular_file(session_json, ec)) {
+            std::ifstream in(session_json.string());
+            std::stringstream text;
+            text << in.rdbuf();
+            file.session = session_from_json(text.str());
+            if (file.session) file.session_name = fs::path(path).parent_path().filename().string();
+        }
+        files.push_back(std::move(file));
     };
     for (const std::string& input : inputs) {
         boost::system::error_code ec;

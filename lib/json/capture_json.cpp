@@ -25,7 +25,11 @@ CaptureJsonExporter::CaptureJsonExporter(const std::vector<CaptureFile>& files, 
 
 JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progress) {
     std::vector<Direction> directions;
-    for (const CaptureFile& f : files_) directions.push_back(f.direction);
+    std::vector<std::string> peers;  // each file's "peer" label, made once
+    for (const CaptureFile& f : files_) {
+        directions.push_back(f.direction);
+        peers.push_back(f.session ? peer_label_json(*f.session, f.session_name) : std::string());
+    }
     RecordMerger merger(std::move(readers_), warn_);
 
     JsonExportStats stats;
@@ -45,7 +49,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
         while (merger.next(record, source)) {
             out += stats.entries == 0 ? "\n" : ",\n";
             JsonWriter w(out);
-            if (!write_entry(w, *record, directions[source], scratch)) ++stats.entries_with_error;
+            if (!write_entry(w, *record, directions[source], scratch, peers[source])) ++stats.entries_with_error;
             ++stats.entries;
             if (out.size() >= FLUSH_AT) {
                 sink(out);

@@ -13,7 +13,24 @@ bool printable_ascii(std::string_view s) {
 
 }  // namespace
 
-bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch) {
+std::string peer_label_json(const SessionInfo& session, std::string_view session_name) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("id");
+    w.number(session.peer_id);
+    w.key("address");
+    w.string(session.address);
+    w.key("connection_type");
+    w.string(session.connection_type);
+    w.key("session");
+    w.string(session_name);
+    w.end_object();
+    return out;
+}
+
+bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
+                 std::string_view peer_json) {
     const std::string_view type = record.header.msgtype_text();
     const bool readable = printable_ascii(type);
     w.begin_object();
@@ -51,6 +68,10 @@ bool write_entry(JsonWriter& w, const Record& record, Direction direction, Messa
     } else if (!record.payload.empty()) {
         w.key("body");
         write_message_body(w, scratch, type_index);
+    }
+    if (!peer_json.empty()) {
+        w.key("peer");
+        w.raw(peer_json);
     }
     w.end_object();
     return error.empty();

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "msgcapture/format/record.h"
+#include "msgcapture/format/session.h"
 #include "test_support.h"
 
 using nlohmann::json;
@@ -94,7 +95,9 @@ TEST(Cli, RandomGarbageNeverCrashes) {
         write_file(dir / "msgs_recv.dat", garbage);
         ProcessResult res = run_process({parser_binary(), (dir / "msgs_recv.dat").string()});
         ASSERT_EQ(res.exit_code, 0) << res.err;
-        ASSERT_NO_THROW((void)json::parse(res.out)) << res.out.substr(0, 200);
+        json parsed;
+        ASSERT_NO_THROW(parsed = json::parse(res.out)) << res.out.substr(0, 200);
+        EXPECT_TRUE(parsed.is_array());
     }
 }
 
@@ -132,4 +135,26 @@ TEST(Cli, ProgressBarOnlyOnATerminalAndNotWithNoProgressBar) {
     EXPECT_EQ(quiet.out.find("%"), std::string::npos) << quiet.out;
     ProcessResult piped = run_process({parser_binary(), "-o", out, core_capture().string()});
     EXPECT_TRUE(piped.err.empty()) << piped.err;
+}
+
+// Our node writes session.json beside each connection's files; the parser
+// labels that connection's entries with it. Bitcoin Core's files have none.
+TEST(Cli, SessionJsonLabelsEntriesWithThePeer) {
+    TempDir dir;
+    const fs::path session = dir / "message_capture" / "127.0.0.1_18444" / "20261122T020754.322264Z_3";
+    msgcapture::SessionInfo info{3, "127.0.0.1:18444", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016};
+    const std::string text = msgcapture::session_to_json(info);
+    write_file(session / "session.json", msgcapture::Bytes(text.begin(), text.end()));
+    msgcapture::Bytes records;
+    msgcapture::append_record(records, 1, "verack", {});
+    write_file(session / "msgs_recv.dat", records);
+    write_file(dir / "other" / "msgs_sent.dat", records);  // no session.json: no label
+
+    ProcessResult res = run_process({parser_binary(), (dir / "message_capture").string(), (dir / "other").string()});
+    ASSERT_EQ(res.exit_code, 0) << res.err;
+    json j = json::parse(res.out);
+    ASSERT_EQ(j.size(), 2u);
+    EXPECT_EQ(j[0]["peer"], json::parse(R"({"id": 3, "address": "127.0.0.1:18444", "connection_type": "outbound-full-relay",
+                                             "session": "20261122T020754.322264Z_3"})"));
+    EXPECT_FALSE(j[1].contains("peer"));
 }

@@ -1,6 +1,7 @@
 #pragma once
 // One capture record as a JSON entry (CAPTURE-SPEC §4).
 #include "msgcapture/format/record.h"
+#include "msgcapture/format/session.h"
 #include "msgcapture/json/json_writer.h"
 #include "msgcapture/protocol/message.h"
 
@@ -13,9 +14,14 @@ inline constexpr std::string_view ERROR_TRUNCATED = "Truncated record.";
 // Ours: a record that declares more than MAX_PROTOCOL_MESSAGE_LENGTH bytes.
 inline constexpr std::string_view ERROR_OVERSIZED = "Oversized record.";
 
-// Writes {"direction", "time", "size", "msgtype", "body"[, "error"]}.
+// Writes {"direction", "time", "size", "msgtype", "body"[, "error"]}, plus
+// "peer" when `peer_json` (from peer_label_json) is not empty.
 // `scratch` is reused across calls to avoid allocating per message.
 // Returns false when the entry carries an error.
-bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch);
+bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
+                 std::string_view peer_json = {});
+
+// {"id", "address", "connection_type", "session"}: who a session was with.
+std::string peer_label_json(const SessionInfo& session, std::string_view session_name);
 
 }  // namespace msgcapture

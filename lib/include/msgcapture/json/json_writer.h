@@ -35,6 +35,9 @@ public:
     void string(std::string_view utf8);  // escapes as JSON requires
     void hex(ByteSpan bytes);           // a string of lowercase hex
 
+    // A value that is already JSON text.
+    void raw(std::string_view json) { scalar(json); }
+
     std::string& buffer() { return out_; }
 
 private:
