@@ -53,9 +53,11 @@ public:
 
     // Ends the zstd frame so that the file is complete.
     void close(CaptureFs& fs) {
-        if (cctx_ && file_) {
-            run_compressor({}, ZSTD_e_end);
-            dirty_ = true;
+        if (cctx_ && (file_ || dirty_)) {
+            run_compressor({}, ZSTD_e_end);  // a flush after this would open a new frame
+            write_pending(fs);
+            dirty_ = false;
+            return;
         }
         flush(fs);
     }

@@ -301,3 +301,64 @@ TEST(Transport, WrongMagicDisconnectsAndIsNotCaptured) {
     a.stop();
     for (const auto& s : sessions(a.capture_dir())) EXPECT_TRUE(read_messages(s / "msgs_recv.dat").empty());
 }
+
+// Connections past -maxconnections are turned away; the node stays up.
+TEST(Transport, ConnectionsPastMaxConnectionsAreRefused) {
+    NodeProcess a({"-connect=0", "-maxconnections=1"});
+    a.start();
+    NodeProcess b({"-connect=" + a.address()});
+    b.start();
+    ASSERT_TRUE(wait_until([&] { return handshake_done(a); }));
+    NodeProcess c({"-connect=" + a.address()});
+    c.start();
+    ASSERT_TRUE(wait_until([&] { return a.debug_log().find("-maxconnections=1") != std::string::npos; }));
+    EXPECT_EQ(a.rpc("getconnectioncount"), 1);
+    EXPECT_EQ(c.rpc("getconnectioncount"), 0);
+    c.stop();
+    b.stop();
+    EXPECT_EQ(a.stop(), 0);
+}
+
+// A message with a bad checksum ends the connection; it is logged, not captured.
+TEST(Transport, BadChecksumDisconnects) {
+    NodeProcess a({"-connect=0", "-capturemessages"});
+    a.start();
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(a.port());
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    // Regtest magic, "ping", 8 bytes, a checksum that does not match.
+    const uint8_t bad[] = {0xfa, 0xbf, 0xb5, 0xda, 'p', 'i', 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0};
+    ::send(fd, bad, sizeof bad, MSG_NOSIGNAL);
+    char buf[16];
+    EXPECT_EQ(::recv(fd, buf, sizeof buf, 0), 0);
+    ::close(fd);
+    EXPECT_NE(a.debug_log().find("bad checksum on ping message"), std::string::npos);
+    a.stop();
+    for (const auto& s : sessions(a.capture_dir())) EXPECT_TRUE(read_messages(s / "msgs_recv.dat").empty());
+}
+
+// Capture with compression: the parser reads the .dat.zst files the node wrote.
+TEST(TwoNodes, CompressedCaptureIsReadable) {
+    NodeProcess a({"-connect=0", "-capturemessages", "-capturecompress"});
+    a.start();
+    NodeProcess b({"-connect=" + a.address()});
+    b.start();
+    ASSERT_TRUE(wait_until([&] { return handshake_done(a); }));
+    a.rpc("generate", {3});
+    ASSERT_TRUE(wait_until([&] { return b.rpc("getblockcount") == 3; }));
+    b.stop();
+    a.stop();
+    auto s = sessions(a.capture_dir());
+    ASSERT_EQ(s.size(), 1u);
+    ASSERT_TRUE(testsupport::fs::exists(s[0] / "msgs_sent.dat.zst"));
+    auto res = testsupport::run_process({testsupport::parser_binary(), "-n", s[0].string()});
+    ASSERT_EQ(res.exit_code, 0) << res.err;
+    EXPECT_TRUE(res.err.empty()) << res.err;  // complete frames: no warning
+    json entries = json::parse(res.out);
+    size_t headers = 0;
+    for (const auto& e : entries) headers += e["msgtype"] == "headers" && e["direction"] == "sent" ? 1 : 0;
+    EXPECT_GE(headers, 1u);
+}

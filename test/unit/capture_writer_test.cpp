@@ -190,3 +190,21 @@ TEST(CaptureWriter, UnwritableRootDisablesCaptureWithAReason) {
     ASSERT_EQ(log.size(), 1u);
     EXPECT_NE(log[0].find("/proc/msgcapture-cannot-exist"), std::string::npos) << log[0];
 }
+
+// Closing right after a flush must still end the zstd frame (and start no new one).
+TEST(CaptureWriter, CompressedSessionClosedAfterAFlushIsComplete) {
+    TempDir dir;
+    CaptureWriter w({(dir / "mc").string(), 0, true, 0ms}, posix_capture_fs(), {});
+    w.open_session(session(5));
+    const std::string file = w.session_path(5) + "/msgs_sent.dat.zst";
+    w.record(5, Direction::Sent, 1, "ping", Bytes(8, 1));
+    w.flush_due();
+    w.close_session(5);
+    std::vector<std::string> warnings;
+    auto reader = RecordReader::open(file, [&](const std::string& s) { warnings.push_back(s); });
+    Record r;
+    int n = 0;
+    while (reader.next(r)) ++n;
+    EXPECT_EQ(n, 1);
+    EXPECT_TRUE(warnings.empty()) << warnings.front();
+}
