@@ -191,20 +191,23 @@ TEST(CaptureWriter, UnwritableRootDisablesCaptureWithAReason) {
     EXPECT_NE(log[0].find("/proc/msgcapture-cannot-exist"), std::string::npos) << log[0];
 }
 
-// Closing right after a flush must still end the zstd frame (and start no new one).
-TEST(CaptureWriter, CompressedSessionClosedAfterAFlushIsComplete) {
-    TempDir dir;
-    CaptureWriter w({(dir / "mc").string(), 0, true, 0ms}, posix_capture_fs(), {});
-    w.open_session(session(5));
-    const std::string file = w.session_path(5) + "/msgs_sent.dat.zst";
-    w.record(5, Direction::Sent, 1, "ping", Bytes(8, 1));
-    w.flush_due();
-    w.close_session(5);
-    std::vector<std::string> warnings;
-    auto reader = RecordReader::open(file, [&](const std::string& s) { warnings.push_back(s); });
-    Record r;
-    int n = 0;
-    while (reader.next(r)) ++n;
-    EXPECT_EQ(n, 1);
-    EXPECT_TRUE(warnings.empty()) << warnings.front();
+// Closing must end the zstd frame whether or not anything was flushed before
+// (a session shorter than the flush interval has never opened its file).
+TEST(CaptureWriter, CompressedSessionsAreCompleteHowEverTheyEnd) {
+    for (bool flush_first : {false, true}) {
+        TempDir dir;
+        CaptureWriter w({(dir / "mc").string(), 0, true, 1000ms}, posix_capture_fs(), {});
+        w.open_session(session(5));
+        const std::string file = w.session_path(5) + "/msgs_sent.dat.zst";
+        w.record(5, Direction::Sent, 1, "ping", Bytes(8, 1));
+        if (flush_first) w.flush_all();
+        w.close_session(5);
+        std::vector<std::string> warnings;
+        auto reader = RecordReader::open(file, [&](const std::string& s) { warnings.push_back(s); });
+        Record r;
+        int n = 0;
+        while (reader.next(r)) ++n;
+        EXPECT_EQ(n, 1);
+        EXPECT_TRUE(warnings.empty()) << (flush_first ? "after a flush: " : "without a flush: ") << warnings.front();
+    }
 }
