@@ -37,21 +37,7 @@ size_t AddrMan::add(const std::vector<msgcapture::TimedNetAddress>& entries) {
 size_t AddrMan::add_v2(const std::vector<msgcapture::AddrV2Entry>& entries) {
     std::vector<msgcapture::TimedNetAddress> v1;
     for (const auto& e : entries) {
-        // Only networks we can dial directly; Tor, I2P and CJDNS need proxies we do not have.
-        msgcapture::TimedNetAddress t;
-        t.time = e.time;
-        t.addr.nServices = e.nServices;
-        t.addr.port = e.port;
-        if (e.net == 1 && e.addr.size() == 4) {
-            asio::ip::address_v4::bytes_type b;
-            std::copy(e.addr.begin(), e.addr.end(), b.begin());
-            t.addr.ip = to_v1_bytes(asio::ip::address_v4(b));
-        } else if (e.net == 2 && e.addr.size() == 16) {
-            std::copy(e.addr.begin(), e.addr.end(), t.addr.ip.begin());
-        } else {
-            continue;
-        }
-        v1.push_back(t);
+        if (auto t = from_addrv2(e)) v1.push_back(*t);
     }
     return add(v1);
 }

@@ -53,6 +53,35 @@ asio::ip::address from_v1_bytes(const std::array<uint8_t, 16>& bytes) {
     return v6;
 }
 
+msgcapture::AddrV2Entry to_addrv2(const msgcapture::TimedNetAddress& entry) {
+    const asio::ip::address ip = from_v1_bytes(entry.addr.ip);
+    msgcapture::AddrV2Entry out{entry.time, entry.addr.nServices, static_cast<uint8_t>(ip.is_v4() ? 1 : 2), {}, entry.addr.port};
+    if (ip.is_v4()) {
+        const auto b = ip.to_v4().to_bytes();
+        out.addr.assign(b.begin(), b.end());
+    } else {
+        out.addr.assign(entry.addr.ip.begin(), entry.addr.ip.end());
+    }
+    return out;
+}
+
+std::optional<msgcapture::TimedNetAddress> from_addrv2(const msgcapture::AddrV2Entry& entry) {
+    msgcapture::TimedNetAddress out;
+    out.time = entry.time;
+    out.addr.nServices = entry.nServices;
+    out.addr.port = entry.port;
+    if (entry.net == 1 && entry.addr.size() == 4) {
+        asio::ip::address_v4::bytes_type b;
+        std::copy(entry.addr.begin(), entry.addr.end(), b.begin());
+        out.addr.ip = to_v1_bytes(asio::ip::address_v4(b));
+    } else if (entry.net == 2 && entry.addr.size() == 16) {
+        std::copy(entry.addr.begin(), entry.addr.end(), out.addr.ip.begin());
+    } else {
+        return std::nullopt;  // Tor, I2P and CJDNS need proxies we do not have
+    }
+    return out;
+}
+
 bool is_usable_address(const asio::ip::address& address, bool allow_local) {
     if (address.is_unspecified() || address.is_multicast()) return false;
     if (address.is_loopback()) return allow_local;

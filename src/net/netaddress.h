@@ -24,6 +24,11 @@ std::string format_endpoint(const asio::ip::address& address, uint16_t port);
 std::array<uint8_t, 16> to_v1_bytes(const asio::ip::address& address);
 asio::ip::address from_v1_bytes(const std::array<uint8_t, 16>& bytes);
 
+// The same address as an addrv2 entry (BIP155 IPv4 or IPv6), and back;
+// nullopt for networks we cannot dial directly.
+msgcapture::AddrV2Entry to_addrv2(const msgcapture::TimedNetAddress& entry);
+std::optional<msgcapture::TimedNetAddress> from_addrv2(const msgcapture::AddrV2Entry& entry);
+
 // Worth keeping and dialing: not unspecified, multicast or (except on regtest) local.
 bool is_usable_address(const asio::ip::address& address, bool allow_local);
 

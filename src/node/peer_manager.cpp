@@ -364,15 +364,7 @@ void PeerManager::on_verack(PeerState& s) {
                 self.addr.ip = to_v1_bytes(ip);
                 self.addr.port = config_.port;
                 if (s.wants_addrv2) {
-                    AddrV2Entry e{self.time, self.addr.nServices, static_cast<uint8_t>(ip.is_v4() ? 1 : 2), {}, self.addr.port};
-                    if (ip.is_v4()) {
-                        auto b = ip.to_v4().to_bytes();
-                        e.addr.assign(b.begin(), b.end());
-                    } else {
-                        auto b = ip.to_v6().to_bytes();
-                        e.addr.assign(b.begin(), b.end());
-                    }
-                    send(s, MsgAddrV2{{e}});
+                    send(s, MsgAddrV2{{to_addrv2(self)}});
                 } else {
                     send(s, MsgAddr{{self}});
                 }
@@ -390,17 +382,7 @@ void PeerManager::on_getaddr(PeerState& s) {
     if (sample.empty()) return;
     if (!s.wants_addrv2) return send(s, MsgAddr{sample});
     MsgAddrV2 v2;
-    for (const auto& a : sample) {
-        const asio::ip::address ip = from_v1_bytes(a.addr.ip);
-        AddrV2Entry e{a.time, a.addr.nServices, static_cast<uint8_t>(ip.is_v4() ? 1 : 2), {}, a.addr.port};
-        if (ip.is_v4()) {
-            auto b = ip.to_v4().to_bytes();
-            e.addr.assign(b.begin(), b.end());
-        } else {
-            e.addr.assign(a.addr.ip.begin(), a.addr.ip.end());
-        }
-        v2.addrs.push_back(std::move(e));
-    }
+    for (const auto& a : sample) v2.addrs.push_back(to_addrv2(a));
     send(s, v2);
 }
 

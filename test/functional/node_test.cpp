@@ -56,6 +56,25 @@ bool handshake_done(NodeProcess& node) {
     return peers.size() == 1 && peers[0]["version"] == 70016;
 }
 
+// Sends raw bytes to a node as a fresh peer and reports whether the node then
+// closed the connection.
+bool node_closes_after(uint16_t port, const std::vector<uint8_t>& bytes) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return false;
+    }
+    ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    char buf[16];
+    const bool closed = ::recv(fd, buf, sizeof buf, 0) == 0;
+    ::close(fd);
+    return closed;
+}
+
 }  // namespace
 
 // Two nodes: handshake, pings, addresses, a mined chain followed, and each
@@ -283,19 +302,9 @@ TEST(Options, ConfigFileSectionsApplyToTheirChain) {
 TEST(Transport, WrongMagicDisconnectsAndIsNotCaptured) {
     NodeProcess a({"-connect=0", "-capturemessages"});
     a.start();
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(a.port());
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     // A mainnet-magic ping header and payload.
-    const uint8_t bad[] = {0xf9, 0xbe, 0xb4, 0xd9, 'p', 'i', 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    ::send(fd, bad, sizeof bad, MSG_NOSIGNAL);
-    char buf[16];
-    // The node closes the connection.
-    EXPECT_EQ(::recv(fd, buf, sizeof buf, 0), 0);
-    ::close(fd);
+    EXPECT_TRUE(node_closes_after(a.port(), {0xf9, 0xbe, 0xb4, 0xd9, 'p', 'i', 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0,
+                                             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
     EXPECT_TRUE(wait_until([&] { return a.rpc("getconnectioncount") == 0; }));
     EXPECT_NE(a.debug_log().find("wrong network magic"), std::string::npos);
     a.stop();
@@ -323,18 +332,9 @@ TEST(Transport, ConnectionsPastMaxConnectionsAreRefused) {
 TEST(Transport, BadChecksumDisconnects) {
     NodeProcess a({"-connect=0", "-capturemessages"});
     a.start();
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(a.port());
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     // Regtest magic, "ping", 8 bytes, a checksum that does not match.
-    const uint8_t bad[] = {0xfa, 0xbf, 0xb5, 0xda, 'p', 'i', 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0};
-    ::send(fd, bad, sizeof bad, MSG_NOSIGNAL);
-    char buf[16];
-    EXPECT_EQ(::recv(fd, buf, sizeof buf, 0), 0);
-    ::close(fd);
+    EXPECT_TRUE(node_closes_after(a.port(), {0xfa, 0xbf, 0xb5, 0xda, 'p', 'i', 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0,
+                                             1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0}));
     EXPECT_NE(a.debug_log().find("bad checksum on ping message"), std::string::npos);
     a.stop();
     for (const auto& s : sessions(a.capture_dir())) EXPECT_TRUE(read_messages(s / "msgs_recv.dat").empty());

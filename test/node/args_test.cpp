@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/args.h"
+#include "net/subnet.h"
 
 using namespace node;
 
@@ -69,4 +70,17 @@ TEST(Args, ConfigSectionsAndPrecedence) {
     EXPECT_THROW(bad.read_config_text("[moon]\n", "bitcoin.conf"), ArgsError);
     EXPECT_THROW(bad.read_config_text("justaword\n", "bitcoin.conf"), ArgsError);
     EXPECT_THROW(bad.read_config_text("nosuch=1\n", "bitcoin.conf"), ArgsError);
+}
+
+TEST(Subnet, MatchesAddressesForRpcAllowIp) {
+    auto ip = [](const char* s) { return asio::ip::make_address(s); };
+    EXPECT_TRUE(parse_subnet("127.0.0.0/8").contains(ip("127.1.2.3")));
+    EXPECT_FALSE(parse_subnet("127.0.0.0/8").contains(ip("128.0.0.1")));
+    EXPECT_TRUE(parse_subnet("10.0.0.0/255.0.0.0").contains(ip("10.9.9.9")));
+    EXPECT_TRUE(parse_subnet("192.168.1.5").contains(ip("::ffff:192.168.1.5")));
+    EXPECT_FALSE(parse_subnet("192.168.1.5").contains(ip("192.168.1.6")));
+    EXPECT_TRUE(parse_subnet("::1").contains(ip("::1")));
+    EXPECT_FALSE(parse_subnet("::1").contains(ip("127.0.0.1")));
+    EXPECT_THROW(parse_subnet("nonsense"), ArgsError);
+    EXPECT_THROW(parse_subnet("1.2.3.4/33"), ArgsError);
 }
