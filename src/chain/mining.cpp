@@ -1,7 +1,9 @@
 #include "chain/mining.h"
 
 #include <algorithm>
+#include <set>
 
+#include "chain/block_check.h"
 #include "chain/pow.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/hash.h"
@@ -36,30 +38,60 @@ msgcapture::Bytes script_number(int64_t n) {
     return out;
 }
 
-msgcapture::Uint256 txid(const msgcapture::Transaction& tx) {
-    msgcapture::Transaction stripped = tx;  // the txid commits to the transaction without witnesses
-    stripped.wit.vtxinwit.clear();
-    return msgcapture::sha256d(msgcapture::encode_payload(stripped));
-}
-
-msgcapture::Uint256 merkle_root(const std::vector<msgcapture::Transaction>& txs) {
-    std::vector<msgcapture::Uint256> level;
-    for (const auto& tx : txs) level.push_back(txid(tx));
-    if (level.empty()) return {};
-    while (level.size() > 1) {
-        if (level.size() % 2) level.push_back(level.back());
-        std::vector<msgcapture::Uint256> next;
-        for (size_t i = 0; i < level.size(); i += 2) {
-            msgcapture::Bytes pair(level[i].bytes.begin(), level[i].bytes.end());
-            pair.insert(pair.end(), level[i + 1].bytes.begin(), level[i + 1].bytes.end());
-            next.push_back(msgcapture::sha256d(pair));
+CoinMap unspent_outputs(const std::vector<std::pair<int, msgcapture::Block>>& blocks) {
+    CoinMap coins;
+    for (const auto& [height, block] : blocks) {
+        for (size_t i = 0; i < block.vtx.size(); ++i) {
+            const auto& tx = block.vtx[i];
+            if (i > 0) {
+                for (const auto& in : tx.vin) coins.erase({in.prevout.hash, in.prevout.n});
+            }
+            const msgcapture::Uint256 id = txid(tx);
+            for (uint32_t n = 0; n < tx.vout.size(); ++n) coins[{id, n}] = Coin{tx.vout[n].nValue, height, i == 0};
         }
-        level = std::move(next);
     }
-    return level[0];
+    return coins;
 }
 
-msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params) {
+std::vector<msgcapture::Transaction> select_transactions(const std::vector<msgcapture::Transaction>& candidates,
+                                                         CoinMap coins, int height, int64_t& fees) {
+    constexpr int64_t MAX_MONEY = 21'000'000LL * 100'000'000;
+    constexpr size_t MAX_BLOCK_BYTES = 3'000'000;  // well inside the 4M weight limit
+    std::vector<msgcapture::Transaction> picked;
+    size_t bytes = 0;
+    for (const auto& tx : candidates) {
+        if (tx.vin.empty() || tx.vout.empty()) continue;
+        int64_t in = 0, out = 0;
+        bool ok = true;
+        for (const auto& input : tx.vin) {
+            auto it = coins.find({input.prevout.hash, input.prevout.n});
+            if (it == coins.end() || (it->second.coinbase && height - it->second.height < COINBASE_MATURITY)) {
+                ok = false;
+                break;
+            }
+            in += it->second.value;
+        }
+        for (const auto& output : tx.vout) {
+            if (output.nValue < 0 || output.nValue > MAX_MONEY) ok = false;
+            out += output.nValue;
+        }
+        // Each input once (no double spend inside the transaction either).
+        std::set<std::pair<msgcapture::Uint256, uint32_t>> inputs;
+        for (const auto& input : tx.vin) ok &= inputs.insert({input.prevout.hash, input.prevout.n}).second;
+        const size_t size = msgcapture::encode_payload(tx).size();
+        if (!ok || in < out || out > MAX_MONEY || bytes + size > MAX_BLOCK_BYTES) continue;
+        for (const auto& input : tx.vin) coins.erase({input.prevout.hash, input.prevout.n});
+        const msgcapture::Uint256 id = txid(tx);
+        for (uint32_t n = 0; n < tx.vout.size(); ++n) coins[{id, n}] = Coin{tx.vout[n].nValue, height, false};
+        fees += in - out;
+        bytes += size;
+        picked.push_back(tx);
+    }
+    return picked;
+}
+
+msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
+                             const std::vector<msgcapture::Transaction>& txs, int64_t fees) {
     const int height = prev.height + 1;
     msgcapture::Transaction coinbase;
     coinbase.version = 2;
@@ -69,13 +101,19 @@ msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const 
     in.scriptSig.push_back(0x00);  // keeps the script at least 2 bytes, as consensus requires
     in.nSequence = 0xffffffff;
     coinbase.vin.push_back(in);
-    coinbase.vout.push_back({block_subsidy(height, params), msgcapture::Bytes{0x51}});  // OP_TRUE
+    coinbase.vout.push_back({block_subsidy(height, params) + fees, msgcapture::Bytes{0x51}});  // OP_TRUE
 
     msgcapture::Block block;
     block.vtx.push_back(coinbase);
+    block.vtx.insert(block.vtx.end(), txs.begin(), txs.end());
+    // BIP141, as Bitcoin Core mines: the coinbase commits to every witness,
+    // with a zero nonce as its one witness item.
+    block.vtx[0].wit.vtxinwit.resize(1);
+    block.vtx[0].wit.vtxinwit[0].scriptWitness.stack = {msgcapture::Bytes(32, 0)};
+    block.vtx[0].vout.push_back({0, witness_commitment_script(witness_merkle_root(block), msgcapture::Uint256{})});
     block.header.nVersion = 0x20000000;
     block.header.hashPrevBlock = prev.hash;
-    block.header.hashMerkleRoot = merkle_root(block.vtx);
+    block.header.hashMerkleRoot = block_merkle_root(block);
     block.header.nTime = static_cast<uint32_t>(std::max<int64_t>(now_seconds, prev.median_time_past() + 1));
     block.header.nBits = next_work_required(prev, block.header.nTime, params.consensus);
     while (!check_proof_of_work(block.header.hash(), block.header.nBits, params.consensus)) ++block.header.nNonce;

@@ -2,6 +2,8 @@
 // Regtest block creation for the `generate` RPC: a coinbase with the BIP34
 // height paying the subsidy to OP_TRUE, on top of the best header.
 #include <cstdint>
+#include <map>
+#include <vector>
 
 #include "chain/header_chain.h"
 #include "msgcapture/protocol/primitives.h"
@@ -14,10 +16,30 @@ int64_t block_subsidy(int height, const ChainParams& params);
 // `CScript() << n`: OP_0, OP_1..OP_16, or a minimal push of the number (BIP34).
 msgcapture::Bytes script_number(int64_t n);
 
-// A block on `prev` whose proof of work is found by trying nonces.
-msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params);
+// An output a block created, as far as the node knows the block.
+struct Coin {
+    int64_t value = 0;
+    int height = 0;
+    bool coinbase = false;
+};
+using CoinMap = std::map<std::pair<msgcapture::Uint256, uint32_t>, Coin>;
 
-msgcapture::Uint256 merkle_root(const std::vector<msgcapture::Transaction>& txs);
-msgcapture::Uint256 txid(const msgcapture::Transaction& tx);
+// Spending a coinbase output needs this many confirmations (consensus).
+inline constexpr int COINBASE_MATURITY = 100;
+
+// The outputs `blocks` (in chain order, with their heights) create and do not spend.
+CoinMap unspent_outputs(const std::vector<std::pair<int, msgcapture::Block>>& blocks);
+
+// From `candidates`, in order, those whose inputs are all in `coins` (or made
+// by an earlier pick), unspent, mature at `height` and worth at least the
+// outputs. Returns the picks and adds their fees to `fees`.
+std::vector<msgcapture::Transaction> select_transactions(const std::vector<msgcapture::Transaction>& candidates,
+                                                         CoinMap coins, int height, int64_t& fees);
+
+// A block on `prev` with `txs` after the coinbase, which claims the subsidy
+// plus `fees` and commits to the witnesses (BIP141); its proof of work is
+// found by trying nonces.
+msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
+                             const std::vector<msgcapture::Transaction>& txs = {}, int64_t fees = 0);
 
 }  // namespace node

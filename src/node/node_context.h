@@ -13,6 +13,8 @@
 #include "chain/header_chain.h"
 #include "net/addrman.h"
 #include "net/connman.h"
+#include "node/block_store.h"
+#include "node/tx_pool.h"
 
 namespace node {
 
@@ -22,12 +24,21 @@ inline constexpr uint64_t NODE_NETWORK_LIMITED = 1 << 10;
 inline constexpr uint64_t NODE_WITNESS = 1 << 3;
 inline constexpr const char* USER_AGENT = "/msgcapture:0.1.0/";
 
-// The header chain and the full blocks we can serve, under one lock.
+// The header chain, the recent full blocks and the transactions we can serve,
+// under one lock.
 struct ChainState {
     explicit ChainState(const ChainParams& params) : chain(params) {}
     mutable std::mutex mutex;
     HeaderChain chain;
-    std::map<msgcapture::Uint256, msgcapture::Bytes> blocks;  // serialized, by hash (mined here)
+    BlockStore blocks;
+    TxPool pool;
+
+    // Records a full block whose contents were checked against its header:
+    // stored for serving, its transactions dropped from the pool.
+    void add_block(const BlockIndex& index, const msgcapture::Block& block, msgcapture::Bytes serialized) {
+        blocks.add(index.hash, index.height, std::move(serialized));
+        pool.remove_confirmed(block.vtx);
+    }
 };
 
 struct NodeConfig {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <future>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -10,6 +11,7 @@
 
 #include "common/logging.h"
 #include "common/time.h"
+#include "chain/block_check.h"
 #include "net/netaddress.h"
 
 namespace node {
@@ -27,8 +29,14 @@ constexpr size_t MAX_HEADERS_RESULTS = 2000;
 constexpr size_t MAX_ADDR_TO_SEND = 1000;
 constexpr int MAX_OUTBOUND_FULL_RELAY = 8;
 constexpr int MAX_BLOCK_RELAY_ONLY = 2;
+constexpr uint32_t MSG_TX = 1;
 constexpr uint32_t MSG_BLOCK = 2;
+constexpr uint32_t MSG_WTX = 5;  // BIP339
 constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
+constexpr int64_t REQUEST_TIMEOUT = 60 * SECOND;
+constexpr int RECENT_BLOCKS = 16;         // how far below the tip blocks are fetched
+constexpr size_t MAX_KNOWN_TXS = 50'000;  // per peer; forgotten in bulk past this
+constexpr size_t MAX_INV_PER_MESSAGE = 1000;
 constexpr uint64_t DEFAULT_FEE_FILTER = 1000;  // sat/kvB, Bitcoin Core's minimum relay fee
 
 uint64_t random_u64() {
@@ -58,6 +66,7 @@ struct PeerManager::PeerState {
     int64_t next_ping_us = 0;
     std::optional<int64_t> last_ping_us, min_ping_us;
     const BlockIndex* best_known = nullptr;
+    std::set<Uint256> known_txs;  // txids and wtxids this peer has or was told about
     std::map<std::string, uint64_t> sent_bytes, received_bytes;  // per message type, as getpeerinfo shows
 
     bool ready() const { return verack_received && !peer->disconnect_requested && !peer->closed; }
@@ -311,6 +320,8 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
     if (t == "getheaders") return on_getheaders(s, scratch_.get<MsgGetHeaders>());
     if (t == "inv") return on_inv(s, scratch_.get<MsgInv>().inv);
     if (t == "getdata") return on_getdata(s, scratch_.get<MsgGetData>().inv);
+    if (t == "block") return on_block(s, scratch_.get<MsgBlock>().block, msg.payload);
+    if (t == "tx") return on_tx(s, scratch_.get<MsgTx>().tx);
     // The rest (tx, block, filters, compact blocks, mempool, ...) has no effect on a header-only node.
 }
 
@@ -425,7 +436,11 @@ void PeerManager::on_headers(PeerState& s, const MsgHeaders& m) {
         return;
     }
     log_net("received " + std::to_string(m.headers.size()) + " headers from " + s.tag() + ", best header height " + std::to_string(height));
-    if (!locator.empty()) send_getheaders(s, locator);  // a full batch: there is more
+    if (!locator.empty()) {
+        send_getheaders(s, locator);  // a full batch: there is more
+    } else {
+        request_blocks(s);
+    }
 }
 
 void PeerManager::on_getheaders(PeerState& s, const MsgGetHeaders& m) {
@@ -446,8 +461,23 @@ void PeerManager::on_getheaders(PeerState& s, const MsgGetHeaders& m) {
 }
 
 void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
+    std::vector<Inventory> wanted;
     for (const auto& item : inv) {
-        if ((item.type & ~MSG_WITNESS_FLAG) != MSG_BLOCK) continue;
+        const uint32_t type = item.type & ~MSG_WITNESS_FLAG;
+        if (type == MSG_TX || type == MSG_WTX) {
+            s.known_txs.insert(item.hash);
+            bool have;
+            {
+                std::lock_guard lock(chain_.mutex);
+                have = type == MSG_WTX ? chain_.pool.by_wtxid(item.hash) != nullptr : chain_.pool.by_txid(item.hash) != nullptr;
+            }
+            if (have || txs_in_flight_.count(item.hash)) continue;
+            txs_in_flight_[item.hash] = {s.peer->id, now_micros()};
+            // Ask for the witness form: by wtxid as announced, or by txid with the witness flag.
+            wanted.push_back({type == MSG_WTX ? MSG_WTX : (MSG_TX | MSG_WITNESS_FLAG), item.hash});
+            continue;
+        }
+        if (type != MSG_BLOCK) continue;
         std::vector<Uint256> locator;
         {
             std::lock_guard lock(chain_.mutex);
@@ -459,24 +489,136 @@ void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
         }
         send_getheaders(s, locator, item.hash);  // learn the headers up to the announced block
     }
+    for (size_t i = 0; i < wanted.size(); i += MAX_INV_PER_MESSAGE) {
+        send(s, MsgGetData{{wanted.begin() + static_cast<std::ptrdiff_t>(i),
+                            wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), i + MAX_INV_PER_MESSAGE))}});
+    }
+    request_blocks(s);
 }
 
 void PeerManager::on_getdata(PeerState& s, const std::vector<Inventory>& inv) {
     std::vector<Inventory> missing;
     for (const auto& item : inv) {
-        Bytes block;
-        if ((item.type & ~MSG_WITNESS_FLAG) == MSG_BLOCK) {
+        const uint32_t type = item.type & ~MSG_WITNESS_FLAG;
+        const bool witness = (item.type & MSG_WITNESS_FLAG) != 0 || type == MSG_WTX;
+        std::optional<std::pair<std::string, Bytes>> reply;
+        {
             std::lock_guard lock(chain_.mutex);
-            auto it = chain_.blocks.find(item.hash);
-            if (it != chain_.blocks.end()) block = it->second;
+            if (type == MSG_BLOCK) {
+                if (const Bytes* raw = chain_.blocks.find(item.hash)) reply.emplace("block", *raw);
+            } else if (type == MSG_TX || type == MSG_WTX) {
+                const PoolTx* p = type == MSG_WTX ? chain_.pool.by_wtxid(item.hash) : chain_.pool.by_txid(item.hash);
+                if (p) reply.emplace("tx", encode_payload(MsgTx{p->tx}));
+            }
         }
-        if (block.empty()) {
+        if (!reply) {
             missing.push_back(item);
-        } else {
-            send_raw(s, "block", block);
+            continue;
         }
+        if (!witness) {
+            // The pre-segwit serialization, for peers that asked without the witness flag.
+            if (reply->first == "block") {
+                MsgBlock block;
+                decode_payload(reply->second, block);
+                for (auto& tx : block.block.vtx) tx.wit.vtxinwit.clear();
+                reply->second = encode_payload(block);
+            } else {
+                MsgTx tx;
+                decode_payload(reply->second, tx);
+                tx.tx.wit.vtxinwit.clear();
+                reply->second = encode_payload(tx);
+            }
+        }
+        send_raw(s, reply->first, reply->second);
     }
     if (!missing.empty()) send(s, MsgNotFound{missing});
+}
+
+void PeerManager::request_blocks(PeerState& s) {
+    if (!s.ready() || !s.best_known) return;
+    std::vector<Inventory> wanted;
+    {
+        std::lock_guard lock(chain_.mutex);
+        const HeaderChain& chain = chain_.chain;
+        const BlockIndex& tip = chain.tip();
+        // A node far behind is syncing headers; blocks are only worth having near a recent tip.
+        if (config_.params.name != "regtest" && now_seconds() - static_cast<int64_t>(tip.header.nTime) > 24 * 3600) return;
+        for (int h = std::max(1, tip.height - RECENT_BLOCKS + 1); h <= tip.height; ++h) {
+            const BlockIndex* index = chain.at_height(h);
+            if (chain_.blocks.contains(index->hash) || blocks_in_flight_.count(index->hash)) continue;
+            if (s.best_known->ancestor(h) != index) continue;  // this peer cannot have it
+            blocks_in_flight_[index->hash] = {s.peer->id, now_micros()};
+            wanted.push_back({MSG_BLOCK | MSG_WITNESS_FLAG, index->hash});
+        }
+    }
+    if (!wanted.empty()) send(s, MsgGetData{wanted});
+}
+
+void PeerManager::on_block(PeerState& s, const Block& block, const Bytes& payload) {
+    const Uint256 hash = block.header.hash();
+    blocks_in_flight_.erase(hash);
+    std::vector<Uint256> locator;
+    std::string invalid;
+    {
+        std::lock_guard lock(chain_.mutex);
+        const BlockIndex* index = chain_.chain.lookup(hash);
+        if (!index) {
+            auto result = chain_.chain.accept(block.header, now_seconds());
+            if (result.status == HeaderChain::Status::Disconnected) {
+                locator = chain_.chain.locator();
+            } else if (result.status == HeaderChain::Status::Invalid) {
+                invalid = "invalid block header (" + result.reason + ")";
+            }
+            index = result.index;
+        }
+        if (index && invalid.empty() && !chain_.blocks.contains(hash)) {
+            // Its transactions must be the ones the header commits to; scripts are not checked.
+            if (auto bad = check_block_contents(block)) {
+                invalid = "invalid block (" + *bad + ")";
+            } else {
+                chain_.add_block(*index, block, payload);
+                if (!s.best_known || index->chain_work > s.best_known->chain_work) s.best_known = index;
+                log_net("block " + hash.display_hex() + " height " + std::to_string(index->height) + " with " +
+                        std::to_string(block.vtx.size()) + " transactions from " + s.tag());
+            }
+        }
+    }
+    if (!invalid.empty()) return misbehaving(s, invalid);
+    if (!locator.empty()) send_getheaders(s, locator);
+}
+
+void PeerManager::on_tx(PeerState& s, const Transaction& tx) {
+    const Uint256 id = txid(tx), wid = wtxid(tx);
+    txs_in_flight_.erase(id);
+    txs_in_flight_.erase(wid);
+    s.known_txs.insert(id);
+    s.known_txs.insert(wid);
+    if (tx.vin.empty() || tx.vout.empty()) return;
+    bool added;
+    {
+        std::lock_guard lock(chain_.mutex);
+        added = chain_.pool.add(tx, now_micros());
+    }
+    if (added) log_net("accepted transaction " + id.display_hex() + " from " + s.tag() + " (not validated)");
+}
+
+void PeerManager::announce_transactions(PeerState& s) {
+    if (!s.ready() || !s.relay) return;
+    std::vector<Inventory> inv;
+    {
+        std::lock_guard lock(chain_.mutex);
+        for (const PoolTx* p : chain_.pool.all()) {
+            const Uint256& announced = s.wtxid_relay ? p->wtxid : p->txid;
+            if (s.known_txs.count(announced)) continue;
+            if (s.known_txs.size() >= MAX_KNOWN_TXS) s.known_txs.clear();
+            s.known_txs.insert(announced);
+            inv.push_back({s.wtxid_relay ? MSG_WTX : MSG_TX, announced});
+        }
+    }
+    for (size_t i = 0; i < inv.size(); i += MAX_INV_PER_MESSAGE) {
+        send(s, MsgInv{{inv.begin() + static_cast<std::ptrdiff_t>(i),
+                        inv.begin() + static_cast<std::ptrdiff_t>(std::min(inv.size(), i + MAX_INV_PER_MESSAGE))}});
+    }
 }
 
 void PeerManager::announce_to(PeerState& s, const BlockIndex& tip) {
@@ -543,6 +685,18 @@ void PeerManager::periodic(int64_t now) {
     if (now - last_connection_check_us_ >= SECOND) {
         last_connection_check_us_ = now;
         maintain_connections(now);
+        // Requests nobody answered may go to another peer.
+        for (auto* in_flight : {&blocks_in_flight_, &txs_in_flight_}) {
+            std::erase_if(*in_flight, [&](const auto& e) { return now - e.second.second > REQUEST_TIMEOUT || !states_.count(e.second.first); });
+        }
+        {
+            std::lock_guard lock(chain_.mutex);
+            chain_.pool.expire(now);
+        }
+        for (auto& [id, state] : states_) {
+            announce_transactions(*state);
+            request_blocks(*state);
+        }
     }
 }
 

@@ -87,6 +87,10 @@ private:
     void on_getdata(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
     void on_getheaders(PeerState& s, const msgcapture::MsgGetHeaders& m);
     void on_getaddr(PeerState& s);
+    void on_block(PeerState& s, const msgcapture::Block& block, const msgcapture::Bytes& payload);
+    void on_tx(PeerState& s, const msgcapture::Transaction& tx);
+    void request_blocks(PeerState& s);
+    void announce_transactions(PeerState& s);
     void announce_to(PeerState& s, const BlockIndex& tip);
 
     const NodeConfig& config_;
@@ -111,6 +115,9 @@ private:
     bool seednodes_dialed_ = false;
     std::vector<std::string> added_nodes_;
     std::map<std::string, int64_t> last_dial_us_;
+    // Requests sent and not yet answered: hash -> (peer id, when), so that a
+    // block or transaction is asked from one peer at a time.
+    std::map<msgcapture::Uint256, std::pair<int64_t, int64_t>> blocks_in_flight_, txs_in_flight_;
 };
 
 }  // namespace node

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "chain/block_check.h"
 #include "chain/mining.h"
 #include "chain/pow.h"
 #include "common/logging.h"
@@ -181,7 +182,50 @@ std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx) {
         return nullptr;
     }});
 
+    m.push_back({"getblock", "Blockchain", {"blockhash", "verbosity"}, "getblock \"blockhash\" ( verbosity )\nA block the node holds: hex (verbosity 0) or an object with its header and txids (1, the default).", [&ctx](const RpcParams& p) -> json {
+        const msgcapture::Uint256 hash = parse_hash(p.get_string(0));
+        const int64_t verbosity = p.has(1) ? p.get_int(1) : 1;
+        std::lock_guard lock(ctx.chain.mutex);
+        const BlockIndex* index = ctx.chain.chain.lookup(hash);
+        if (!index) throw RpcError(RPC_INVALID_ADDRESS_OR_KEY, "Block not found");
+        const msgcapture::Bytes* raw = ctx.chain.blocks.find(hash);
+        if (!raw) throw RpcError(RPC_MISC_ERROR, "Block not available (this node keeps only recent blocks)");
+        if (verbosity == 0) return msgcapture::to_hex(*raw);
+        msgcapture::MsgBlock block;
+        msgcapture::decode_payload(*raw, block);
+        json j = header_json(ctx.chain.chain, *index);
+        j["size"] = raw->size();
+        j["nTx"] = block.block.vtx.size();
+        json txids = json::array();
+        for (const auto& tx : block.block.vtx) txids.push_back(txid(tx).display_hex());
+        j["tx"] = txids;
+        return j;
+    }});
+    m.push_back({"getrawmempool", "Blockchain", {}, "getrawmempool\nThe txids of the transactions the node holds (not validated).", [&ctx](const RpcParams&) -> json {
+        std::lock_guard lock(ctx.chain.mutex);
+        json out = json::array();
+        for (const PoolTx* p : ctx.chain.pool.all()) out.push_back(p->txid.display_hex());
+        return out;
+    }});
+
     if (ctx.config.params.mine_blocks_on_demand) {
+        m.push_back({"sendrawtransaction", "Rawtransactions", {"hexstring"}, "sendrawtransaction \"hexstring\"\nAdds a transaction to the node's pool and announces it (regtest; no script or UTXO validation). Returns its txid.", [&ctx](const RpcParams& p) -> json {
+            auto bytes = msgcapture::from_hex(p.get_string(0));
+            if (!bytes) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
+            msgcapture::MsgTx tx;
+            try {
+                msgcapture::decode_payload(*bytes, tx);
+            } catch (const msgcapture::DecodeError& e) {
+                throw RpcError(RPC_DESERIALIZATION_ERROR, std::string("TX decode failed: ") + e.what());
+            }
+            if (tx.tx.vin.empty() || tx.tx.vout.empty()) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed: no inputs or no outputs");
+            {
+                std::lock_guard lock(ctx.chain.mutex);
+                ctx.chain.pool.add(tx.tx, now_micros());
+            }
+            ctx.peers.wake();  // the handler announces it
+            return txid(tx.tx).display_hex();
+        }});
         m.push_back({"generate", "Generating", {"nblocks"}, "generate nblocks\nMines blocks on the best header (regtest), announces them, and returns their hashes.", [&ctx](const RpcParams& p) -> json {
             const int64_t n = p.get_int(0);
             if (n < 0 || n > 10000) throw RpcError(RPC_INVALID_PARAMETER, "nblocks must be between 0 and 10000");
@@ -189,10 +233,24 @@ std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx) {
             {
                 std::lock_guard lock(ctx.chain.mutex);
                 for (int64_t i = 0; i < n; ++i) {
-                    msgcapture::Block block = mine_block(ctx.chain.chain.tip(), now_seconds(), ctx.config.params);
+                    // Pooled transactions whose inputs the node knows go into the block.
+                    const BlockIndex& tip = ctx.chain.chain.tip();
+                    std::vector<std::pair<int, msgcapture::Block>> known;
+                    for (const auto& [height, hash] : ctx.chain.blocks.by_height()) {
+                        const BlockIndex* index = ctx.chain.chain.lookup(hash);
+                        if (!index || !ctx.chain.chain.on_active_chain(*index)) continue;
+                        msgcapture::MsgBlock stored;
+                        msgcapture::decode_payload(*ctx.chain.blocks.find(hash), stored);
+                        known.emplace_back(height, std::move(stored.block));
+                    }
+                    std::vector<msgcapture::Transaction> candidates;
+                    for (const PoolTx* p : ctx.chain.pool.all()) candidates.push_back(p->tx);
+                    int64_t fees = 0;
+                    auto txs = select_transactions(candidates, unspent_outputs(known), tip.height + 1, fees);
+                    msgcapture::Block block = mine_block(tip, now_seconds(), ctx.config.params, txs, fees);
                     auto result = ctx.chain.chain.accept(block.header, now_seconds());
                     if (result.status != HeaderChain::Status::Accepted) throw RpcError(RPC_MISC_ERROR, "mined block rejected: " + result.reason);
-                    ctx.chain.blocks[result.index->hash] = msgcapture::encode_payload(block);
+                    ctx.chain.add_block(*result.index, block, msgcapture::encode_payload(block));
                     hashes.push_back(result.index->hash.display_hex());
                 }
             }
