@@ -17,6 +17,8 @@ extern char** environ;
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record_reader.h"
 #include "msgcapture/format/session.h"
+#include "msgcapture/protocol/codec.h"
+#include "msgcapture/protocol/messages.h"
 #include "node_process.h"
 
 using namespace functional;
@@ -361,4 +363,82 @@ TEST(TwoNodes, CompressedCaptureIsReadable) {
     size_t headers = 0;
     for (const auto& e : entries) headers += e["msgtype"] == "headers" && e["direction"] == "sent" ? 1 : 0;
     EXPECT_GE(headers, 1u);
+}
+
+namespace {
+
+// A transaction spending output 0 of `prev_txid` (display hex) to OP_TRUE.
+std::string spend_hex(const std::string& prev_txid, int64_t value) {
+    msgcapture::MsgTx m;
+    m.tx.version = 2;
+    msgcapture::TxIn in;
+    auto bytes = *msgcapture::from_hex(prev_txid);
+    std::reverse(bytes.begin(), bytes.end());  // RPC prints ids reversed
+    std::copy(bytes.begin(), bytes.end(), in.prevout.hash.bytes.begin());
+    in.nSequence = 0xffffffff;
+    m.tx.vin.push_back(in);
+    m.tx.vout.push_back({value, msgcapture::Bytes{0x51}});
+    return msgcapture::to_hex(msgcapture::encode_payload(m));
+}
+
+size_t index_of(const std::vector<Message>& messages, const std::string& type, size_t from = 0) {
+    for (size_t i = from; i < messages.size(); ++i) {
+        if (messages[i].type == type) return i;
+    }
+    return messages.size();
+}
+
+}  // namespace
+
+// A chain past coinbase maturity, a transaction relayed across three nodes
+// and mined by another, blocks downloaded and checked by every node.
+TEST(ThreeNodes, TransactionRelaysAndIsMinedAndBlocksTravel) {
+    NodeProcess a({"-connect=0", "-capturemessages"});
+    a.start();
+    NodeProcess b({"-connect=" + a.address(), "-capturemessages"});
+    b.start();
+    NodeProcess c({"-connect=" + b.address(), "-capturemessages"});
+    c.start();
+    ASSERT_TRUE(wait_until([&] { return b.rpc("getconnectioncount") == 2 && handshake_done(c); }));
+
+    json hashes = a.rpc("generate", {101});
+    ASSERT_TRUE(wait_until([&] { return c.rpc("getblockcount") == 101; }));
+    // The recent blocks travel too: c can show the tip's transactions.
+    ASSERT_TRUE(wait_until([&] {
+        try {
+            return c.rpc("getblock", json::array({hashes.back()}))["nTx"] == 1;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }));
+
+    const std::string coinbase = a.rpc("getblock", json::array({hashes[0]}))["tx"][0];
+    const std::string txid = c.rpc("sendrawtransaction", {spend_hex(coinbase, 4'999'990'000)});
+    ASSERT_TRUE(wait_until([&] { return a.rpc("getrawmempool") == json::array({txid}); }));
+    EXPECT_EQ(b.rpc("getrawmempool"), json::array({txid}));
+
+    json mined = a.rpc("generate", {1});
+    ASSERT_TRUE(wait_until([&] {
+        try {
+            return c.rpc("getblock", json::array({mined[0]}))["tx"].size() == 2;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }));
+    EXPECT_EQ(c.rpc("getblock", json::array({mined[0]}))["tx"][1], txid);
+    ASSERT_TRUE(wait_until([&] { return c.rpc("getrawmempool").empty() && b.rpc("getrawmempool").empty(); }));
+
+    c.stop();
+    b.stop();
+    a.stop();
+    // In c's capture: c announced the transaction, b asked for it, c sent it;
+    // later b announced the block, c asked for it, b sent it.
+    auto s = sessions(c.capture_dir());
+    ASSERT_EQ(s.size(), 1u);
+    auto sent = read_messages(s[0] / "msgs_sent.dat"), recv = read_messages(s[0] / "msgs_recv.dat");
+    EXPECT_LT(index_of(sent, "inv"), sent.size());
+    EXPECT_LT(index_of(sent, "tx"), sent.size());
+    EXPECT_LT(index_of(recv, "getdata"), recv.size());
+    EXPECT_LT(index_of(recv, "block"), recv.size());
+    EXPECT_LT(index_of(sent, "getdata"), sent.size());
 }
