@@ -59,16 +59,33 @@ wait_for 20 rpc carol getblockcount
 peers() { [ "$(rpc "$1" getconnectioncount)" = "$2" ]; }
 wait_for 20 peers bob 2
 
-echo "alice mines 10 blocks; bob mines 5 on top; carol follows both through bob..."
-rpc alice generate '[10]' >/dev/null
+echo "alice mines 101 blocks, so that her first coinbase can be spent..."
 height() { [ "$(rpc "$1" getblockcount)" = "$2" ]; }
-wait_for 20 height carol 10
-rpc bob generate '[5]' >/dev/null
-wait_for 20 height alice 15
-wait_for 20 height carol 15
+first_block=$(rpc alice generate '[101]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+wait_for 30 height carol 101
+coinbase=$(rpc alice getblock "[\"$first_block\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tx"][0])')
+
+# A transaction spending that coinbase's OP_TRUE output (no signature needed) to
+# another OP_TRUE output, leaving 0.0001 BTC as fee.
+tx_hex=$(python3 -c '
+import struct, sys
+prev = bytes.fromhex(sys.argv[1])[::-1]
+tx = (struct.pack("<I", 2) + b"\x01" + prev + struct.pack("<I", 0) + b"\x00" + struct.pack("<I", 0xffffffff)
+      + b"\x01" + struct.pack("<q", 50_0000_0000 - 1_0000) + b"\x01\x51" + struct.pack("<I", 0))
+print(tx.hex())' "$coinbase")
+echo "carol sends a transaction spending it; it relays carol -> bob -> alice..."
+txid=$(rpc carol sendrawtransaction "[\"$tx_hex\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin))')
+in_pool() { rpc "$1" getrawmempool | grep -q "$txid"; }
+wait_for 20 in_pool alice
+echo "bob mines a block with it; alice and carol download it..."
+mined=$(rpc bob generate '[1]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+wait_for 20 height alice 102
+wait_for 20 height carol 102
+has_tx() { rpc "$1" getblock "[\"$mined\"]" | grep -q "$txid"; }
+wait_for 20 has_tx carol
 rpc alice ping >/dev/null
 sleep 1
-echo "Best header on every node: $(rpc carol getbestblockhash)"
+echo "Best header on every node: $(rpc carol getbestblockhash); transaction $txid is in it"
 
 stop_all
 trap - EXIT
@@ -83,7 +100,7 @@ bob_to_alice=$(ls -d "$work"/bob/regtest/message_capture/127.0.0.1_"$(port alice
 
 echo
 echo "What bob, in the middle, said and heard:"
-contrib/show_capture.py "$work/bob.json" "$work/bob-alice.json"
+contrib/show_capture.py "$work/bob.json" "$work/bob-alice.json" "$txid"
 echo
 echo "Files:"
 echo "  captures:  $work/<node>/regtest/message_capture/<peer>/<session>/msgs_{recv,sent}.dat (+ session.json)"

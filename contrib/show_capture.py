@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Prints a short, readable account of a message-capture-parser JSON file.
+"""Prints a short, readable account of message-capture-parser JSON.
+
+usage: show_capture.py <messages.json> <one-connection.json> [<txid to follow>]
 
 Python's json keeps 64-bit integers exact (jq 1.6 rounds them), so nonces and
 service bits print as they were on the wire.
 """
 import collections
+import hashlib
 import json
+import struct
 import sys
 
 
@@ -19,9 +23,47 @@ def one_line(entry, width=150):
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def compact_size(n):
+    if n < 0xfd:
+        return bytes([n])
+    if n <= 0xffff:
+        return b"\xfd" + struct.pack("<H", n)
+    if n <= 0xffffffff:
+        return b"\xfe" + struct.pack("<I", n)
+    return b"\xff" + struct.pack("<Q", n)
+
+
+def txid(tx):
+    """The txid of a decoded transaction: its serialization without witnesses, hashed twice."""
+    raw = struct.pack("<I", tx["version"]) + compact_size(len(tx["vin"]))
+    for i in tx["vin"]:
+        script = bytes.fromhex(i["scriptSig"])
+        raw += bytes.fromhex(i["prevout"]["hash"]) + struct.pack("<I", i["prevout"]["n"])
+        raw += compact_size(len(script)) + script + struct.pack("<I", i["nSequence"])
+    raw += compact_size(len(tx["vout"]))
+    for o in tx["vout"]:
+        script = bytes.fromhex(o["scriptPubKey"])
+        raw += struct.pack("<q", o["nValue"]) + compact_size(len(script)) + script
+    raw += struct.pack("<I", tx["nLockTime"])
+    return hashlib.sha256(hashlib.sha256(raw).digest()).digest()[::-1].hex()
+
+
+def follow(entries, display_txid):
+    """The entries that carry one transaction: its inv, getdata, tx, and the block that holds it."""
+    wire = bytes.fromhex(display_txid)[::-1].hex()
+    for e in entries:
+        body = e.get("body") if isinstance(e.get("body"), dict) else {}
+        if e["msgtype"] in ("inv", "getdata") and any(i["hash"] == wire for i in body.get("inv", [])):
+            yield e, f"{e['msgtype']} names it"
+        elif e["msgtype"] == "tx" and txid(body["tx"]) == display_txid:
+            yield e, f"the transaction itself, {e['size']} bytes"
+        elif e["msgtype"] == "block" and any(txid(t) == display_txid for t in body["block"]["vtx"]):
+            yield e, f"block {body['block']['hash']} with {len(body['block']['vtx'])} transactions holds it"
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: show_capture.py <messages.json> <handshake.json>")
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
     entries = json.load(open(sys.argv[1]))
     handshake = json.load(open(sys.argv[2]))
 
@@ -43,6 +85,14 @@ def main():
     for e in handshake[:12]:
         print("  " + one_line(e))
 
+    if len(sys.argv) == 4:
+        bold(f"Transaction {sys.argv[3]}, followed through the capture")
+        start = None
+        for e, what in follow(entries, sys.argv[3]):
+            start = start or e["time"]
+            peer = e.get("peer", {}).get("address", "")
+            print(f"  +{(e['time'] - start) / 1000:9.1f} ms  {e['direction']:4} {e['msgtype']:8} {peer:22} {what}")
+
     shown = (("The first version message in full", "version"),
              ("The first headers message that carried headers", "headers"),
              ("A transaction as it travelled (the first tx message)", "tx"))
@@ -52,11 +102,6 @@ def main():
             continue
         bold(title)
         print(json.dumps(first, indent=2))
-
-    bold("Entries the parser flagged")
-    for e in entries:
-        if "error" in e:
-            print(f"  {e['msgtype']:10} size {e['size']:3}  body {e['body']!r:10} {e['error']}")
 
 
 if __name__ == "__main__":

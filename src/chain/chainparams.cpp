@@ -94,6 +94,7 @@ ChainParams regtest_params() {
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.consensus.pow_no_retargeting = true;
     p.mine_blocks_on_demand = true;
+    p.block_download_window = 288;
     return p;
 }
 

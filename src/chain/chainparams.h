@@ -32,6 +32,10 @@ struct ChainParams {
     ConsensusParams consensus;
     std::vector<std::string> dns_seeds;
     bool mine_blocks_on_demand = false;  // regtest: the `generate` RPC
+    // How many blocks below a recent tip are downloaded and kept for peers:
+    // all that are kept on regtest (so that its miner knows older coinbases),
+    // a few elsewhere (so that starting a node does not fetch hundreds of MB).
+    int block_download_window = 16;
 };
 
 // nullopt for an unknown chain name.

@@ -34,7 +34,6 @@ constexpr uint32_t MSG_BLOCK = 2;
 constexpr uint32_t MSG_WTX = 5;  // BIP339
 constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
 constexpr int64_t REQUEST_TIMEOUT = 60 * SECOND;
-constexpr int RECENT_BLOCKS = 16;         // how far below the tip blocks are fetched
 constexpr size_t MAX_KNOWN_TXS = 50'000;  // per peer; forgotten in bulk past this
 constexpr size_t MAX_INV_PER_MESSAGE = 1000;
 constexpr uint64_t DEFAULT_FEE_FILTER = 1000;  // sat/kvB, Bitcoin Core's minimum relay fee
@@ -543,7 +542,7 @@ void PeerManager::request_blocks(PeerState& s) {
         const BlockIndex& tip = chain.tip();
         // A node far behind is syncing headers; blocks are only worth having near a recent tip.
         if (config_.params.name != "regtest" && now_seconds() - static_cast<int64_t>(tip.header.nTime) > 24 * 3600) return;
-        for (int h = std::max(1, tip.height - RECENT_BLOCKS + 1); h <= tip.height; ++h) {
+        for (int h = std::max(1, tip.height - config_.params.block_download_window + 1); h <= tip.height; ++h) {
             const BlockIndex* index = chain.at_height(h);
             if (chain_.blocks.contains(index->hash) || blocks_in_flight_.count(index->hash)) continue;
             if (s.best_known->ancestor(h) != index) continue;  // this peer cannot have it
