@@ -7,6 +7,7 @@ packages=(
   libboost-filesystem-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libzstd-dev zstd libssl-dev libcli11-dev
   python3 bsdutils curl
+  tshark
 )
 
 as_root() {
@@ -20,5 +21,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   as_root apt-get update -qq
+  # tshark asks whether non-root users may capture; the answer (no) is given here.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

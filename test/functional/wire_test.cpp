@@ -1,0 +1,121 @@
+// The capture against the wire: tshark (Wireshark's Bitcoin dissector, an
+// independent reading of the protocol) records the loopback traffic between
+// two of our nodes; every message on the wire must be in the capture files
+// with the same type, length and payload checksum, in the same order, and the
+// files must hold nothing else.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <sstream>
+#include <thread>
+
+#include "msgcapture/protocol/hash.h"
+#include "node_process.h"
+
+extern char** environ;
+
+using namespace functional;
+using nlohmann::json;
+
+namespace {
+
+struct WireMessage {
+    std::string type;
+    uint64_t length;
+    std::string checksum;  // the header's 4 checksum bytes, as hex
+    bool operator==(const WireMessage&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const WireMessage& m) { return os << m.type << "/" << m.length << "/" << m.checksum; }
+
+std::vector<WireMessage> from_capture(const testsupport::fs::path& file) {
+    std::vector<WireMessage> out;
+    for (const auto& r : testsupport::read_records(file)) {
+        auto h = msgcapture::sha256d(r.payload);
+        out.push_back({r.msgtype, r.payload.size(), msgcapture::to_hex(msgcapture::ByteSpan(h.bytes).first(4))});
+    }
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, sep)) out.push_back(item);
+    return out;
+}
+
+testsupport::fs::path session_dir(const testsupport::fs::path& capture_root) {
+    for (const auto& peer : testsupport::fs::directory_iterator(capture_root)) {
+        for (const auto& s : testsupport::fs::directory_iterator(peer.path())) return s.path();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
+    if (testsupport::run_process({"sh", "-c", "command -v tshark"}).exit_code != 0) GTEST_SKIP() << "tshark is not installed";
+    NodeProcess a({"-connect=0", "-capturemessages"});
+    testsupport::TempDir dir;
+    const std::string pcap = (dir / "wire.pcap").string(), tshark_err = (dir / "tshark.err").string();
+    const std::string filter = "tcp port " + std::to_string(a.port());
+    std::vector<std::string> argv = {"tshark", "-i", "lo", "-f", filter, "-w", pcap, "-q"};
+    std::vector<char*> args;
+    for (auto& s : argv) args.push_back(s.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, tshark_err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t tshark = 0;
+    ASSERT_EQ(posix_spawnp(&tshark, "tshark", &actions, nullptr, args.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    if (!wait_until([&] { return testsupport::read_text(tshark_err).find("Capturing on") != std::string::npos; })) {
+        ::kill(tshark, SIGKILL);
+        waitpid(tshark, nullptr, 0);
+        GTEST_SKIP() << "tshark cannot capture on lo here (needs root): " << testsupport::read_text(tshark_err);
+    }
+
+    a.start();
+    NodeProcess b({"-connect=" + a.address(), "-capturemessages"});
+    b.start();
+    ASSERT_TRUE(wait_until([&] { return b.rpc("getconnectioncount") == 1 && b.rpc("getpeerinfo")[0].contains("pingtime"); }));
+    a.rpc("generate", {5});
+    ASSERT_TRUE(wait_until([&] { return b.rpc("getblockcount") == 5; }));
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // let the last replies cross
+    b.stop();
+    a.stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ::kill(tshark, SIGINT);
+    waitpid(tshark, nullptr, 0);
+
+    auto decoded = testsupport::run_process({"tshark", "-r", pcap, "-d", "tcp.port==" + std::to_string(a.port()) + ",bitcoin",
+                                             "-T", "fields", "-E", "separator=|", "-e", "tcp.srcport", "-e", "bitcoin.command",
+                                             "-e", "bitcoin.length", "-e", "bitcoin.checksum"});
+    ASSERT_EQ(decoded.exit_code, 0) << decoded.err;
+    std::vector<WireMessage> a_to_b, b_to_a;
+    for (const auto& line : split(decoded.out, '\n')) {
+        auto f = split(line, '|');
+        if (f.size() < 4 || f[1].empty()) continue;  // frames without a Bitcoin message (TCP handshake, acks)
+        auto commands = split(f[1], ','), lengths = split(f[2], ','), checksums = split(f[3], ',');
+        ASSERT_EQ(commands.size(), lengths.size());
+        ASSERT_EQ(commands.size(), checksums.size());
+        for (size_t i = 0; i < commands.size(); ++i) {
+            std::string sum = checksums[i].substr(2);  // "0x5df6e0e2": the four bytes in wire order
+            sum.insert(0, 8 - sum.size(), '0');
+            (f[0] == std::to_string(a.port()) ? a_to_b : b_to_a).push_back({commands[i], std::stoull(lengths[i]), sum});
+        }
+    }
+    ASSERT_GT(a_to_b.size(), 10u);
+    ASSERT_GT(b_to_a.size(), 10u);
+
+    const auto a_session = session_dir(a.capture_dir()), b_session = session_dir(b.capture_dir());
+    EXPECT_EQ(from_capture(a_session / "msgs_sent.dat"), a_to_b);
+    EXPECT_EQ(from_capture(b_session / "msgs_recv.dat"), a_to_b);
+    EXPECT_EQ(from_capture(b_session / "msgs_sent.dat"), b_to_a);
+    EXPECT_EQ(from_capture(a_session / "msgs_recv.dat"), b_to_a);
+}
