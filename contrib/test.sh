@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
+contrib/install-bcoin.sh build/bcoin   # an independent node for the interop test
 
 echo "== build and test (RelWithDebInfo)"
 BUILD_DIR=build contrib/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -1,0 +1,131 @@
+// Interop with an independent implementation: bcoin (JavaScript) mines on
+// regtest; our node, dialing it on loopback, follows its headers and fetches
+// its blocks; what our capture holds, as our parser decodes it, agrees with
+// what bcoin says it mined.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+
+#include <set>
+
+#include "node_process.h"
+
+extern char** environ;
+
+using namespace functional;
+using nlohmann::json;
+
+namespace {
+
+// bcoin's regtest base58 prefix for pay-to-pubkey-hash is 0x3c; any hash will do.
+constexpr const char* BCOIN_REGTEST_ADDRESS = "R9HC5WtHbpoa51NCUAz86XLCmGTbkf45NT";
+
+class Bcoin {
+public:
+    Bcoin() : port_(free_port()), http_port_(free_port()), nowhere_(free_port()) {}
+    ~Bcoin() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+
+    bool start() {
+        const std::string dir = MSGCAPTURE_BCOIN_DIR;
+        if (!testsupport::fs::exists(dir + "/node_modules/bcoin/bin/node")) return false;
+        // --only names a loopback port nobody listens on: bcoin must have an
+        // outbound target, and this one keeps it from dialing anything else.
+        std::vector<std::string> argv = {"node", "-r", MSGCAPTURE_BCOIN_PRELOAD, dir + "/node_modules/bcoin/bin/node",
+                                         "--network=regtest", "--memory=true", "--no-wallet", "--workers=false",
+                                         "--prefix=" + dir_.path().string(), "--host=127.0.0.1", "--port=" + std::to_string(port_),
+                                         "--http-host=127.0.0.1", "--http-port=" + std::to_string(http_port_),
+                                         "--api-key=interop", "--listen=true", "--only=127.0.0.1:" + std::to_string(nowhere_),
+                                         "--log-level=debug"};
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (dir_.path() / "bcoin.log").string();
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        const int rc = posix_spawnp(&pid_, "node", &actions, nullptr, args.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) return false;
+        return wait_until([&] { return rpc("getblockcount", json::array()).is_number(); }, std::chrono::seconds(60));
+    }
+
+    json rpc(const std::string& method, const json& params) {
+        HttpReply r = http_post(http_port_, json{{"method", method}, {"params", params}, {"id", 1}}.dump(), "x:interop");
+        auto j = json::parse(r.body, nullptr, false);
+        return j.is_object() && j.contains("result") ? j["result"] : json();
+    }
+
+    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+    std::string log() const { return testsupport::read_text(dir_.path() / "bcoin.log"); }
+
+private:
+    testsupport::TempDir dir_;
+    uint16_t port_, http_port_, nowhere_;
+    pid_t pid_ = -1;
+};
+
+}  // namespace
+
+TEST(Interop, OurNodeFollowsBcoinAndTheCaptureAgreesWithIt) {
+    Bcoin bcoin;
+    if (!bcoin.start()) {
+        if (std::getenv("CI")) FAIL() << "bcoin is not installed or did not start (contrib/install-bcoin.sh)";
+        GTEST_SKIP() << "bcoin is not installed (contrib/install-bcoin.sh)";
+    }
+    NodeProcess ours({"-connect=" + bcoin.address(), "-listen=0", "-capturemessages"});
+    ours.start();
+    ASSERT_TRUE(wait_until([&] {
+        json peers = ours.rpc("getpeerinfo");
+        return peers.size() == 1 && peers[0]["subver"].get<std::string>().find("bcoin") != std::string::npos;
+    }, std::chrono::seconds(30))) << bcoin.log();
+
+    json mined = bcoin.rpc("generatetoaddress", {5, BCOIN_REGTEST_ADDRESS});
+    ASSERT_EQ(mined.size(), 5u) << bcoin.log();
+    ASSERT_TRUE(wait_until([&] { return ours.rpc("getblockcount") == 5; }, std::chrono::seconds(30)));
+    EXPECT_EQ(ours.rpc("getbestblockhash"), mined.back());
+    // Every block was fetched and matched its header (merkle root, witness commitment).
+    for (const auto& hash : mined) {
+        ASSERT_TRUE(wait_until([&] {
+            try {
+                return ours.rpc("getblock", json::array({hash}))["nTx"] == 1;
+            } catch (const std::exception&) {
+                return false;
+            }
+        }));
+        json theirs = bcoin.rpc("getblock", json::array({hash}));
+        json mine = ours.rpc("getblock", json::array({hash}));
+        EXPECT_EQ(mine["merkleroot"], theirs["merkleroot"]);
+        EXPECT_EQ(mine["time"], theirs["time"]);
+        EXPECT_EQ(mine["tx"][0], theirs["tx"][0]);
+    }
+    EXPECT_EQ(ours.stop(), 0);
+
+    // The capture, as our parser decodes it: nothing it cannot read, bcoin's
+    // version, and bcoin's five blocks with the hashes bcoin reported.
+    auto parsed = testsupport::run_process({testsupport::parser_binary(), "-n", ours.capture_dir().string()});
+    ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
+    json entries = json::parse(parsed.out);
+    std::set<std::string> blocks;
+    bool saw_version = false;
+    for (const auto& e : entries) {
+        if (e["msgtype"] == "sendaddrv2" && e["direction"] == "sent") continue;
+        EXPECT_FALSE(e.contains("error")) << e.dump();
+        if (e["direction"] == "recv" && e["msgtype"] == "version") {
+            saw_version = e["body"]["strSubVer"].get<std::string>().find("bcoin") != std::string::npos;
+        }
+        if (e["direction"] == "recv" && e["msgtype"] == "block") blocks.insert(e["body"]["block"]["hash"]);
+    }
+    EXPECT_TRUE(saw_version);
+    EXPECT_EQ(blocks, std::set<std::string>(mined.begin(), mined.end()));
+    EXPECT_EQ(bcoin.log().find("opendns.com") , bcoin.log().npos) << "bcoin tried to reach a public DNS name";
+}
