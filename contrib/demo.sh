@@ -59,33 +59,41 @@ wait_for 20 rpc carol getblockcount
 peers() { [ "$(rpc "$1" getconnectioncount)" = "$2" ]; }
 wait_for 20 peers bob 2
 
-echo "alice mines 101 blocks, so that her first coinbase can be spent..."
+echo "alice mines 102 blocks, so that her first two coinbases can be spent..."
 height() { [ "$(rpc "$1" getblockcount)" = "$2" ]; }
-first_block=$(rpc alice generate '[101]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
-wait_for 30 height carol 101
-coinbase=$(rpc alice getblock "[\"$first_block\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tx"][0])')
-
-# A transaction spending that coinbase's OP_TRUE output (no signature needed) to
+blocks=$(rpc alice generate '[102]')
+wait_for 30 height carol 102
+coinbase_of() {  # height index in the list of mined blocks
+  local hash
+  hash=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[int(sys.argv[2])])' "$blocks" "$1")
+  rpc alice getblock "[\"$hash\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tx"][0])'
+}
+# A transaction spending a coinbase's OP_TRUE output (no signature needed) to
 # another OP_TRUE output, leaving 0.0001 BTC as fee.
-tx_hex=$(python3 -c '
+spend() {
+  python3 -c '
 import struct, sys
 prev = bytes.fromhex(sys.argv[1])[::-1]
 tx = (struct.pack("<I", 2) + b"\x01" + prev + struct.pack("<I", 0) + b"\x00" + struct.pack("<I", 0xffffffff)
       + b"\x01" + struct.pack("<q", 50_0000_0000 - 1_0000) + b"\x01\x51" + struct.pack("<I", 0))
-print(tx.hex())' "$coinbase")
-echo "carol sends a transaction spending it; it relays carol -> bob -> alice..."
-txid=$(rpc carol sendrawtransaction "[\"$tx_hex\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin))')
-in_pool() { rpc "$1" getrawmempool | grep -q "$txid"; }
-wait_for 20 in_pool alice
-echo "bob mines a block with it; alice and carol download it..."
+print(tx.hex())' "$1"
+}
+send() { rpc "$1" sendrawtransaction "[\"$2\"]" | python3 -c 'import json,sys; print(json.load(sys.stdin))'; }
+echo "carol and alice each send a transaction spending one of those coins; they relay across all three..."
+txid=$(send carol "$(spend "$(coinbase_of 0)")")
+txid2=$(send alice "$(spend "$(coinbase_of 1)")")
+in_pool() { rpc "$1" getrawmempool | grep -q "$2"; }
+wait_for 20 in_pool alice "$txid"
+wait_for 20 in_pool carol "$txid2"
+echo "bob mines a block with both; alice and carol download it..."
 mined=$(rpc bob generate '[1]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
-wait_for 20 height alice 102
-wait_for 20 height carol 102
+wait_for 20 height alice 103
+wait_for 20 height carol 103
 has_tx() { rpc "$1" getblock "[\"$mined\"]" | grep -q "$txid"; }
 wait_for 20 has_tx carol
 rpc alice ping >/dev/null
 sleep 1
-echo "Best header on every node: $(rpc carol getbestblockhash); transaction $txid is in it"
+echo "Best header on every node: $(rpc carol getbestblockhash); transactions $txid and $txid2 are in it"
 
 stop_all
 trap - EXIT
