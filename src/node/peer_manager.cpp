@@ -321,6 +321,16 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
     if (t == "getdata") return on_getdata(s, scratch_.get<MsgGetData>().inv);
     if (t == "block") return on_block(s, scratch_.get<MsgBlock>().block, msg.payload);
     if (t == "tx") return on_tx(s, scratch_.get<MsgTx>().tx);
+    if (t == "notfound") {
+        // The peer does not have it (yet): it may be asked again, of anyone, on the next pass.
+        for (const auto& item : scratch_.get<MsgNotFound>().vec) {
+            for (auto* in_flight : {&blocks_in_flight_, &txs_in_flight_}) {
+                auto it = in_flight->find(item.hash);
+                if (it != in_flight->end() && it->second.first == s.peer->id) in_flight->erase(it);
+            }
+        }
+        return;
+    }
     // The rest (tx, block, filters, compact blocks, mempool, ...) has no effect on a header-only node.
 }
 

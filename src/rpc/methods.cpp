@@ -232,17 +232,18 @@ std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx) {
             json hashes = json::array();
             {
                 std::lock_guard lock(ctx.chain.mutex);
+                // The outputs the node knows: those of the stored blocks on the best chain.
+                std::vector<std::pair<int, msgcapture::Block>> known;
+                for (const auto& [height, hash] : ctx.chain.blocks.by_height()) {
+                    const BlockIndex* index = ctx.chain.chain.lookup(hash);
+                    if (!index || !ctx.chain.chain.on_active_chain(*index)) continue;
+                    msgcapture::MsgBlock stored;
+                    msgcapture::decode_payload(*ctx.chain.blocks.find(hash), stored);
+                    known.emplace_back(height, std::move(stored.block));
+                }
                 for (int64_t i = 0; i < n; ++i) {
                     // Pooled transactions whose inputs the node knows go into the block.
                     const BlockIndex& tip = ctx.chain.chain.tip();
-                    std::vector<std::pair<int, msgcapture::Block>> known;
-                    for (const auto& [height, hash] : ctx.chain.blocks.by_height()) {
-                        const BlockIndex* index = ctx.chain.chain.lookup(hash);
-                        if (!index || !ctx.chain.chain.on_active_chain(*index)) continue;
-                        msgcapture::MsgBlock stored;
-                        msgcapture::decode_payload(*ctx.chain.blocks.find(hash), stored);
-                        known.emplace_back(height, std::move(stored.block));
-                    }
                     std::vector<msgcapture::Transaction> candidates;
                     for (const PoolTx* p : ctx.chain.pool.all()) candidates.push_back(p->tx);
                     int64_t fees = 0;
@@ -251,6 +252,7 @@ std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx) {
                     auto result = ctx.chain.chain.accept(block.header, now_seconds());
                     if (result.status != HeaderChain::Status::Accepted) throw RpcError(RPC_MISC_ERROR, "mined block rejected: " + result.reason);
                     ctx.chain.add_block(*result.index, block, msgcapture::encode_payload(block));
+                    known.emplace_back(result.index->height, std::move(block));
                     hashes.push_back(result.index->hash.display_hex());
                 }
             }

@@ -32,7 +32,7 @@ uint16_t free_port() {
     return ntohs(addr.sin_port);
 }
 
-HttpReply http_post(uint16_t port, const std::string& body, const std::string& credentials) {
+int connect_loopback(uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -40,8 +40,14 @@ HttpReply http_post(uint16_t port, const std::string& body, const std::string& c
     addr.sin_port = htons(port);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         ::close(fd);
-        return {};
+        return -1;
     }
+    return fd;
+}
+
+HttpReply http_post(uint16_t port, const std::string& body, const std::string& credentials) {
+    const int fd = connect_loopback(port);
+    if (fd < 0) return {};
     std::string request = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n";
     if (!credentials.empty()) {
         std::string encoded(4 * ((credentials.size() + 2) / 3) + 1, '\0');

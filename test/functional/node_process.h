@@ -17,6 +17,9 @@ namespace functional {
 // A TCP port nothing listens on right now.
 uint16_t free_port();
 
+// A TCP connection to 127.0.0.1:port; -1 when refused.
+int connect_loopback(uint16_t port);
+
 struct HttpReply {
     int status = 0;
     std::string body;

@@ -61,15 +61,8 @@ bool handshake_done(NodeProcess& node) {
 // Sends raw bytes to a node as a fresh peer and reports whether the node then
 // closed the connection.
 bool node_closes_after(uint16_t port, const std::vector<uint8_t>& bytes) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return false;
-    }
+    const int fd = connect_loopback(port);
+    if (fd < 0) return false;
     ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     char buf[16];
     const bool closed = ::recv(fd, buf, sizeof buf, 0) == 0;
