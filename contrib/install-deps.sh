@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   libboost-filesystem-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libzstd-dev zstd libssl-dev libcli11-dev
   python3 bsdutils curl

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: a normal build, then the whole suite
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# again under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
+# pass of every fuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
@@ -14,3 +15,6 @@ echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 BUILD_DIR=build-sanitize contrib/build.sh -DCMAKE_BUILD_TYPE=Debug -DMSGCAPTURE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)"
+
+echo "== fuzz smoke pass (libFuzzer, clang, ASan + UBSan; test/fuzz/run.sh for longer runs)"
+test/fuzz/run.sh "${FUZZ_SECONDS:-20}"
