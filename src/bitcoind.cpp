@@ -64,6 +64,7 @@ std::vector<OptionSpec> option_specs() {
         {"capturemessages", "Capture all P2P messages to disk, per peer and per connection", "", "0"},
         {"capturemaxsize", "Stop capturing once this many MiB of records are written (0: no limit)", "<MiB>", "0"},
         {"capturecompress", "Write capture files compressed with zstd (msgs_*.dat.zst)", "", "0"},
+        {"capturesessionrate", "Capture at most <n> new connections per peer IP per minute (and 300 in all); 0: no per-IP limit", "<n>", "10"},
     };
 }
 
@@ -152,6 +153,9 @@ int run(int argc, char** argv) {
         if (max_mib < 0) throw ArgsError("-capturemaxsize must not be negative");
         config.capture_max_bytes = static_cast<uint64_t>(max_mib) * 1024 * 1024;
         config.capture_compress = args.get_bool("capturecompress", false);
+        const int64_t session_rate = args.get_int("capturesessionrate", 10);
+        if (session_rate < 0) throw ArgsError("-capturesessionrate must not be negative");
+        config.capture_sessions_per_ip_per_minute = session_rate == 0 ? SIZE_MAX : static_cast<size_t>(session_rate);
         for (const auto& a : args.get_all("rpcallowip")) allowed.push_back(parse_subnet(a));
         rpc_binds = args.get_all("rpcbind");
     } catch (const ArgsError& e) {
@@ -186,6 +190,7 @@ int run(int argc, char** argv) {
         options.root = config.data_dir + "/message_capture";
         options.max_bytes = config.capture_max_bytes;
         options.compress = config.capture_compress;
+        options.max_sessions_per_ip_per_minute = config.capture_sessions_per_ip_per_minute;
         capture = std::make_unique<msgcapture::CaptureWriter>(options, msgcapture::posix_capture_fs(),
                                                               [](const std::string& s) { log_info(s); });
         log_info("Capturing messages to " + options.root);

@@ -124,7 +124,45 @@ void CaptureWriter::disable(const std::string& reason) {
     if (log_) log_("message capture disabled: " + reason);
 }
 
-void CaptureWriter::open_session(const SessionInfo& info) {
+namespace {
+
+// "1.2.3.4:8333" -> "1.2.3.4"; "[::1]:8333" -> "[::1]".
+std::string ip_of(const std::string& address) {
+    const auto colon = address.rfind(':');
+    return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+}  // namespace
+
+bool CaptureWriter::admit_session(const std::string& ip, Clock::time_point now) {
+    const auto minute_ago = now - std::chrono::minutes(1);
+    auto forget_old = [&](std::vector<Clock::time_point>& times) {
+        std::erase_if(times, [&](Clock::time_point t) { return t <= minute_ago; });
+    };
+    forget_old(recent_all_);
+    for (auto it = recent_sessions_.begin(); it != recent_sessions_.end();) {
+        forget_old(it->second);
+        it = it->second.empty() ? recent_sessions_.erase(it) : std::next(it);
+    }
+    auto& mine = recent_sessions_[ip];
+    if (mine.size() >= options_.max_sessions_per_ip_per_minute || recent_all_.size() >= options_.max_sessions_per_minute) {
+        auto logged = refusal_logged_.find(ip);
+        if (log_ && (logged == refusal_logged_.end() || logged->second <= minute_ago)) {
+            log_("message capture: too many new connections from " + ip + " (or in all) in the last minute; "
+                 "not capturing this one or others like it for a while");
+            refusal_logged_[ip] = now;
+        }
+        return false;
+    }
+    std::erase_if(refusal_logged_, [&](const auto& e) { return e.second <= minute_ago; });
+    mine.push_back(now);
+    recent_all_.push_back(now);
+    return true;
+}
+
+bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now) {
+    if (!enabled_ || !admit_session(ip_of(info.address), now)) return false;
+    bool opened = false;
     guarded([&] {
         Session session;
         session.path = options_.root + "/" + peer_directory_name(info.address) + "/" +
@@ -135,7 +173,9 @@ void CaptureWriter::open_session(const SessionInfo& info) {
         session.files[0] = std::make_unique<StreamFile>(session.path + "/msgs_recv" + ext, options_.compress);
         session.files[1] = std::make_unique<StreamFile>(session.path + "/msgs_sent" + ext, options_.compress);
         sessions_[info.peer_id] = std::move(session);
+        opened = true;
     });
+    return opened;
 }
 
 void CaptureWriter::close_session(int64_t peer_id) {

@@ -47,6 +47,7 @@ struct NodeConfig {
     bool capture = false;
     uint64_t capture_max_bytes = 0;
     bool capture_compress = false;
+    size_t capture_sessions_per_ip_per_minute = 10;
     std::vector<std::string> connect;   // -connect targets; {"0"} disables automatic connections
     std::vector<std::string> addnode;
     std::vector<std::string> seednode;

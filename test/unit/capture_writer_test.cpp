@@ -211,3 +211,26 @@ TEST(CaptureWriter, CompressedSessionsAreCompleteHowEverTheyEnd) {
         EXPECT_TRUE(warnings.empty()) << (flush_first ? "after a flush: " : "without a flush: ") << warnings.front();
     }
 }
+
+// A peer that reconnects many times a minute gets a bounded number of session
+// directories; the limit is per IP, and in all; it frees up after a minute.
+TEST(CaptureWriter, ReconnectStormsAreCappedPerIpAndInAll) {
+    auto fs = std::make_shared<MemoryFs>();
+    std::vector<std::string> log;
+    CaptureOptions options{"/cap"};
+    options.max_sessions_per_ip_per_minute = 3;
+    options.max_sessions_per_minute = 5;
+    CaptureWriter w(options, fs, [&](const std::string& s) { log.push_back(s); });
+    const auto t0 = CaptureWriter::Clock::now();
+    int admitted = 0;
+    for (int i = 0; i < 20; ++i) admitted += w.open_session(session(i, "10.0.0.1:" + std::to_string(40000 + i)), t0) ? 1 : 0;
+    EXPECT_EQ(admitted, 3);
+    EXPECT_EQ(log.size(), 1u);  // one line for the storm, not one per connection
+    EXPECT_TRUE(w.open_session(session(100, "10.0.0.2:1"), t0));
+    EXPECT_TRUE(w.open_session(session(101, "[2001:db8::1]:1"), t0));
+    EXPECT_FALSE(w.open_session(session(102, "10.0.0.3:1"), t0));  // five in all this minute
+    w.record(5, Direction::Received, 1, "ping", Bytes(8, 0));       // a refused session's records are ignored
+    EXPECT_TRUE(w.enabled());
+    EXPECT_TRUE(w.open_session(session(103, "10.0.0.1:50000"), t0 + std::chrono::seconds(61)));
+    EXPECT_EQ(fs->texts.size(), 6u);  // session.json files: one per admitted session
+}

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "msgcapture/format/capture_fs.h"
 #include "msgcapture/format/record.h"
@@ -24,6 +25,11 @@ struct CaptureOptions {
     uint64_t max_bytes = 0;           // total budget of record bytes; 0 = no limit
     bool compress = false;            // write msgs_*.dat.zst
     std::chrono::milliseconds flush_interval{1000};
+    // Reconnect storms: at most this many new sessions per peer IP, and in
+    // all, in any minute; connections past that are not captured (logged
+    // once per IP per minute), so directories cannot grow without bound.
+    size_t max_sessions_per_ip_per_minute = 10;
+    size_t max_sessions_per_minute = 300;
 };
 
 class CaptureWriter {
@@ -37,8 +43,9 @@ public:
     CaptureWriter& operator=(const CaptureWriter&) = delete;
 
     // Starts a session for a new connection; its directory and session.json are
-    // written now. Returns the session key (the peer id).
-    void open_session(const SessionInfo& info);
+    // written now. False when capture is off or the session limits refuse it;
+    // records for a refused session are ignored.
+    bool open_session(const SessionInfo& info, Clock::time_point now = Clock::now());
     void close_session(int64_t peer_id);
 
     // Captures one message of an open session.
@@ -67,7 +74,12 @@ private:
     CaptureOptions options_;
     std::shared_ptr<CaptureFs> fs_;
     Logger log_;
+    bool admit_session(const std::string& ip, Clock::time_point now);
+
     std::map<int64_t, Session> sessions_;
+    std::map<std::string, std::vector<Clock::time_point>> recent_sessions_;  // by IP, within the last minute
+    std::vector<Clock::time_point> recent_all_;
+    std::map<std::string, Clock::time_point> refusal_logged_;
     bool enabled_ = true;
     uint64_t bytes_accepted_ = 0;
 };
