@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
+#include <set>
 #include <thread>
 
 #include "common/time.h"
@@ -179,4 +182,101 @@ TEST(HostilePeers, ReconnectStormIsCapped) {
     EXPECT_EQ(a.rpc("getblockcount"), 0);
     EXPECT_EQ(a.stop(), 0);
     EXPECT_EQ(sessions(a.capture_dir()).size(), 5u);
+}
+
+// Capture into a filesystem that fills up: the node logs it once, stops
+// capturing, keeps serving its peer and its RPC, and shuts down cleanly.
+TEST(FullDisk, CaptureStopsTheNodeCarriesOn) {
+    testsupport::TempDir datadir;
+    const path capture = datadir / "regtest" / "message_capture";
+    testsupport::fs::create_directories(capture);
+    const std::string mount = "mount -t tmpfs -o size=64k tmpfs '" + capture.string() + "'";
+    if (std::system(mount.c_str()) != 0) {
+        if (geteuid() == 0) FAIL() << "root cannot mount a tmpfs here";
+        GTEST_SKIP() << "mounting a tiny tmpfs needs root";
+    }
+    struct Unmount {
+        std::string dir;
+        ~Unmount() { std::system(("umount '" + dir + "'").c_str()); }
+    } unmount{capture.string()};
+
+    NodeProcess a({"-connect=0", "-capturemessages"});
+    a.use_datadir(datadir.path());
+    a.start();
+    NodeProcess b({"-connect=" + a.address()});
+    b.start();
+    ASSERT_TRUE(wait_until([&] { return a.rpc("getconnectioncount") == 1; }));
+    a.rpc("generate", {300});  // some 100 KB of headers and blocks to send: more than the disk holds
+    ASSERT_TRUE(wait_until([&] { return b.rpc("getblockcount") == 300; }, std::chrono::seconds(60)));
+    ASSERT_TRUE(wait_until([&] { return a.debug_log().find("message capture disabled") != std::string::npos; }));
+    const std::string log = a.debug_log();
+    EXPECT_NE(log.find("No space left on device"), std::string::npos);
+    EXPECT_EQ(log.find("message capture disabled"), log.rfind("message capture disabled"));  // once
+    b.rpc("ping");
+    EXPECT_EQ(a.rpc("getconnectioncount"), 1);
+    b.stop();
+    EXPECT_EQ(a.stop(), 0);
+}
+
+// Load: 50 peers each send 2,000 pings as fast as they can and wait for the
+// 2,000 pongs; every ping is captured exactly once, in its connection's order.
+TEST(Load, FiftyPeersTwoThousandMessagesEachAllCapturedInOrder) {
+    constexpr int PEERS = 50, MESSAGES = 2000;
+    NodeProcess a({"-connect=0", "-capturemessages", "-capturesessionrate=0", "-debug=0"});
+    a.start();
+    std::vector<std::thread> peers;
+    std::atomic<int> complete{0};
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int p = 0; p < PEERS; ++p) {
+        peers.emplace_back([&, p] {
+            const int fd = handshaken_peer(a.port());
+            msgcapture::Bytes burst;
+            for (int i = 0; i < MESSAGES; ++i) {
+                auto f = node::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{uint64_t(p) << 32 | uint64_t(i)}));
+                burst.insert(burst.end(), f.begin(), f.end());
+            }
+            send_all(fd, burst);
+            node::V1Deserializer d(REGTEST);
+            std::vector<node::NetMessage> got;
+            int pongs = 0;
+            char buf[65536];
+            while (pongs < MESSAGES) {
+                const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+                if (n <= 0) break;
+                got.clear();
+                if (d.feed(msgcapture::ByteSpan(reinterpret_cast<uint8_t*>(buf), static_cast<size_t>(n)), got)) break;
+                for (const auto& m : got) pongs += m.type == "pong" ? 1 : 0;
+            }
+            if (pongs == MESSAGES) ++complete;
+            ::close(fd);
+        });
+    }
+    for (auto& t : peers) t.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(complete, PEERS);
+    EXPECT_EQ(a.stop(), 0);
+    std::printf("load: %d peers x %d pings answered and captured in %.2f s (%.0f messages/s in, as many out)\n", PEERS, MESSAGES,
+                seconds, PEERS * MESSAGES / seconds);
+
+    auto all = sessions(a.capture_dir());
+    ASSERT_EQ(all.size(), static_cast<size_t>(PEERS));
+    std::set<int> seen_peers;
+    for (const auto& s : all) {
+        auto recv = captured(s / "msgs_recv.dat");
+        ASSERT_EQ(recv.size(), static_cast<size_t>(MESSAGES + 2)) << s;
+        int peer = -1;
+        for (int i = 0; i < MESSAGES; ++i) {
+            const auto& r = recv[2 + i];
+            ASSERT_EQ(r.type, "ping");
+            msgcapture::MsgPing ping;
+            msgcapture::decode_payload(r.payload, ping);
+            if (i == 0) peer = static_cast<int>(ping.nonce >> 32);
+            ASSERT_EQ(ping.nonce, uint64_t(peer) << 32 | uint64_t(i)) << "out of order or missing in " << s;
+        }
+        seen_peers.insert(peer);
+        size_t pongs = 0;
+        for (const auto& m : captured(s / "msgs_sent.dat")) pongs += m.type == "pong" ? 1 : 0;
+        EXPECT_EQ(pongs, static_cast<size_t>(MESSAGES));
+    }
+    EXPECT_EQ(seen_peers.size(), static_cast<size_t>(PEERS));
 }

@@ -89,7 +89,7 @@ NodeProcess::~NodeProcess() {
 }
 
 void NodeProcess::start() {
-    std::vector<std::string> argv = {bitcoind_binary(), "-regtest", "-datadir=" + dir_.path().string(),
+    std::vector<std::string> argv = {bitcoind_binary(), "-regtest", "-datadir=" + datadir().string(),
                                      "-port=" + std::to_string(port_), "-bind=127.0.0.1",
                                      "-rpcport=" + std::to_string(rpc_port_), "-rpcbind=127.0.0.1",
                                      "-dnsseed=0", "-debug=net", "-listen=1"};
@@ -99,15 +99,15 @@ void NodeProcess::start() {
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_.path() / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_.path() / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, (datadir() / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (datadir() / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) throw std::runtime_error("cannot start bitcoind");
     posix_spawn_file_actions_destroy(&actions);
     const bool up = wait_until([&] {
         if (credentials_.empty() && !testsupport::fs::exists(chain_dir() / ".cookie")) return false;
         return rpc_raw(R"({"method":"getblockcount","params":[],"id":1})", credentials()).status == 200;
     });
-    if (!up) throw std::runtime_error("bitcoind did not start: " + testsupport::read_text(dir_.path() / "stderr.txt"));
+    if (!up) throw std::runtime_error("bitcoind did not start: " + testsupport::read_text(datadir() / "stderr.txt"));
 }
 
 int NodeProcess::stop() {

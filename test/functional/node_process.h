@@ -47,6 +47,8 @@ public:
     nlohmann::json rpc(const std::string& method, const nlohmann::json& params = nlohmann::json::array());
     HttpReply rpc_raw(const std::string& body, const std::string& credentials);
     std::string cookie() const;
+    // Runs in `dir` instead of a fresh temporary directory (call before start()).
+    void use_datadir(const testsupport::fs::path& dir) { datadir_override_ = dir; }
     // -rpcuser/-rpcpassword instead of the cookie.
     void use_credentials(std::string user_colon_password) { credentials_ = std::move(user_colon_password); }
     std::string credentials() const { return credentials_.empty() ? cookie() : credentials_; }
@@ -54,8 +56,8 @@ public:
     uint16_t port() const { return port_; }
     uint16_t rpc_port() const { return rpc_port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-    const testsupport::fs::path& datadir() const { return dir_.path(); }
-    testsupport::fs::path chain_dir() const { return dir_.path() / "regtest"; }
+    testsupport::fs::path datadir() const { return datadir_override_.empty() ? dir_.path() : datadir_override_; }
+    testsupport::fs::path chain_dir() const { return datadir() / "regtest"; }
     testsupport::fs::path capture_dir() const { return chain_dir() / "message_capture"; }
     std::string debug_log() const;
 
@@ -65,6 +67,7 @@ private:
     uint16_t port_, rpc_port_;
     pid_t pid_ = -1;
     std::string credentials_;
+    testsupport::fs::path datadir_override_;
 };
 
 std::string bitcoind_binary();
