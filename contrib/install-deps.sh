@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   libboost-filesystem-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libzstd-dev zstd libssl-dev libcli11-dev
-  python3 bsdutils curl
+  python3 bsdutils curl time libbenchmark-dev
   tshark
 )
 

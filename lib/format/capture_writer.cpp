@@ -31,12 +31,8 @@ public:
     void add(ByteSpan record, CaptureFs& fs, Clock::time_point now) {
         if (!dirty_) first_unflushed_ = now;
         dirty_ = true;
-        if (cctx_) {
-            run_compressor(record, ZSTD_e_continue);
-        } else {
-            pending_.insert(pending_.end(), record.begin(), record.end());
-        }
-        if (pending_.size() >= WRITE_AT) write_pending(fs);
+        pending_.insert(pending_.end(), record.begin(), record.end());
+        if (pending_.size() >= WRITE_AT) drain(fs, ZSTD_e_continue);
     }
 
     bool due(Clock::time_point now, std::chrono::milliseconds interval) const {
@@ -46,16 +42,14 @@ public:
     // Everything added so far reaches the file (and, compressed, is decodable).
     void flush(CaptureFs& fs) {
         if (!dirty_) return;
-        if (cctx_) run_compressor({}, ZSTD_e_flush);
-        write_pending(fs);
+        drain(fs, ZSTD_e_flush);
         dirty_ = false;
     }
 
     // Ends the zstd frame so that the file is complete.
     void close(CaptureFs& fs) {
         if (cctx_ && (file_ || dirty_)) {
-            run_compressor({}, ZSTD_e_end);  // a flush after this would open a new frame
-            write_pending(fs);
+            drain(fs, ZSTD_e_end);  // a flush after this would open a new frame
             dirty_ = false;
             return;
         }
@@ -63,31 +57,37 @@ public:
     }
 
 private:
-    void run_compressor(ByteSpan input, ZSTD_EndDirective mode) {
-        ZSTD_inBuffer in{input.data(), input.size(), 0};
-        for (;;) {
-            const size_t start = pending_.size();
-            pending_.resize(start + ZSTD_CStreamOutSize());
-            ZSTD_outBuffer out{pending_.data() + start, ZSTD_CStreamOutSize(), 0};
-            size_t left = ZSTD_compressStream2(cctx_, &out, &in, mode);
-            pending_.resize(start + out.pos);
-            if (ZSTD_isError(left)) throw CaptureIoError("cannot compress " + path_ + ": " + ZSTD_getErrorName(left));
-            const bool done = mode == ZSTD_e_continue ? in.pos == in.size : left == 0;
-            if (done) return;
-        }
-    }
-
-    void write_pending(CaptureFs& fs) {
+    // Writes the pending records out, compressing them in one go when asked:
+    // records are gathered first because compressing each small record on
+    // its own costs more than writing it.
+    void drain(CaptureFs& fs, ZSTD_EndDirective mode) {
         if (!file_) file_ = fs.open_append(path_);
-        if (pending_.empty()) return;
-        file_->append(pending_);
+        if (!cctx_) {
+            if (!pending_.empty()) file_->append(pending_);
+            pending_.clear();
+            return;
+        }
+        compressed_.clear();
+        ZSTD_inBuffer in{pending_.data(), pending_.size(), 0};
+        chunk_.resize(ZSTD_CStreamOutSize());
+        for (;;) {
+            ZSTD_outBuffer out{chunk_.data(), chunk_.size(), 0};
+            const size_t left = ZSTD_compressStream2(cctx_, &out, &in, mode);
+            if (ZSTD_isError(left)) throw CaptureIoError("cannot compress " + path_ + ": " + ZSTD_getErrorName(left));
+            compressed_.insert(compressed_.end(), chunk_.begin(), chunk_.begin() + static_cast<std::ptrdiff_t>(out.pos));
+            const bool done = mode == ZSTD_e_continue ? in.pos == in.size : left == 0;
+            if (done) break;
+        }
         pending_.clear();
+        if (!compressed_.empty()) file_->append(compressed_);
     }
 
     std::string path_;
     ZSTD_CCtx* cctx_ = nullptr;
     std::unique_ptr<AppendFile> file_;
-    Bytes pending_;
+    Bytes pending_;     // records not yet written (uncompressed)
+    Bytes compressed_;  // what one drain produces
+    Bytes chunk_;       // the compressor's output window
     bool dirty_ = false;
     Clock::time_point first_unflushed_{};
 };

@@ -49,22 +49,6 @@ std::vector<path> sessions(const path& root) {
     return out;
 }
 
-void send_all(int fd, const msgcapture::Bytes& bytes) { ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
-
-// A raw peer that completes the handshake by hand.
-int handshaken_peer(uint16_t port) {
-    const int fd = connect_loopback(port);
-    msgcapture::MsgVersion v;
-    v.nVersion = 70016;
-    v.nTime = node::now_seconds();
-    v.nNonce = 42;
-    v.strSubVer = "/hostile-test/";
-    v.relay = false;
-    send_all(fd, node::frame_message(REGTEST, "version", msgcapture::encode_payload(v)));
-    send_all(fd, node::frame_message(REGTEST, "verack", {}));
-    return fd;
-}
-
 }  // namespace
 
 // SIGKILL mid-traffic: the parser reads every complete record, flags at most

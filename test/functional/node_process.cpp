@@ -11,6 +11,11 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "common/time.h"
+#include "msgcapture/protocol/codec.h"
+#include "msgcapture/protocol/messages.h"
+#include "net/v1_transport.h"
 #include <thread>
 
 extern char** environ;
@@ -42,6 +47,29 @@ int connect_loopback(uint16_t port) {
         ::close(fd);
         return -1;
     }
+    return fd;
+}
+
+void send_all(int fd, const std::vector<uint8_t>& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n <= 0) return;
+        done += static_cast<size_t>(n);
+    }
+}
+
+int handshaken_peer(uint16_t port) {
+    static const std::array<uint8_t, 4> regtest = {0xfa, 0xbf, 0xb5, 0xda};
+    const int fd = connect_loopback(port);
+    msgcapture::MsgVersion v;
+    v.nVersion = 70016;
+    v.nTime = node::now_seconds();
+    v.nNonce = 42;
+    v.strSubVer = "/test-peer/";
+    v.relay = false;
+    send_all(fd, node::frame_message(regtest, "version", msgcapture::encode_payload(v)));
+    send_all(fd, node::frame_message(regtest, "verack", {}));
     return fd;
 }
 
@@ -92,7 +120,8 @@ void NodeProcess::start() {
     std::vector<std::string> argv = {bitcoind_binary(), "-regtest", "-datadir=" + datadir().string(),
                                      "-port=" + std::to_string(port_), "-bind=127.0.0.1",
                                      "-rpcport=" + std::to_string(rpc_port_), "-rpcbind=127.0.0.1",
-                                     "-dnsseed=0", "-debug=net", "-listen=1"};
+                                     "-dnsseed=0", "-listen=1"};
+    if (debug_net_) argv.push_back("-debug=net");
     argv.insert(argv.end(), extra_.begin(), extra_.end());
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());

@@ -20,6 +20,12 @@ uint16_t free_port();
 // A TCP connection to 127.0.0.1:port; -1 when refused.
 int connect_loopback(uint16_t port);
 
+// Writes all of `bytes` to a socket.
+void send_all(int fd, const std::vector<uint8_t>& bytes);
+
+// A raw regtest peer on 127.0.0.1:port that has sent version and verack.
+int handshaken_peer(uint16_t port);
+
 struct HttpReply {
     int status = 0;
     std::string body;
@@ -49,6 +55,8 @@ public:
     std::string cookie() const;
     // Runs in `dir` instead of a fresh temporary directory (call before start()).
     void use_datadir(const testsupport::fs::path& dir) { datadir_override_ = dir; }
+    // Leaves out -debug=net (for benchmarks: a log line per message costs time).
+    void without_debug_log() { debug_net_ = false; }
     // -rpcuser/-rpcpassword instead of the cookie.
     void use_credentials(std::string user_colon_password) { credentials_ = std::move(user_colon_password); }
     std::string credentials() const { return credentials_.empty() ? cookie() : credentials_; }
@@ -68,6 +76,7 @@ private:
     pid_t pid_ = -1;
     std::string credentials_;
     testsupport::fs::path datadir_override_;
+    bool debug_net_ = true;
 };
 
 std::string bitcoind_binary();

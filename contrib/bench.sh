@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every benchmark on a Release build and prints the figures that
+# doc/performance.md records: parser throughput and peak memory on generated
+# captures of 20 MB and 200 MB, the capture write path against its two
+# baselines, and a node's message rate with capture off and on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+contrib/install-deps.sh
+BUILD_DIR=build-release contrib/build.sh -DCMAKE_BUILD_TYPE=Release -DMSGCAPTURE_BUILD_TESTS=ON >/dev/null
+bin=build-release
+work=bench-output
+mkdir -p "$work"
+
+echo "== parser: generated captures with a mainnet-like mix, JSON to /dev/null, best of 3"
+for size in 20 200; do
+  dir="$work/capture-${size}mb"
+  if [ ! -d "$dir" ]; then
+    "$bin/tools/capture-generator/capture-generator" --size "$size" --seed 7 -o "$dir" > "$dir.txt"
+  fi
+  records=$(awk '{print $2}' "$dir.txt")
+  bytes=$(find "$dir" -name 'msgs_*.dat' -printf '%s\n' | awk '{s += $1} END {print s}')
+  best=""
+  rss=0
+  for run in 1 2 3; do
+    read -r seconds kb < <( { /usr/bin/time -f "%e %M" "$bin/tools/message-capture-parser/message-capture-parser" -n "$dir" -o /dev/null; } 2>&1 | tail -n 1)
+    if [ -z "$best" ] || awk "BEGIN {exit !($seconds < $best)}"; then best=$seconds; fi
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  awk -v b="$bytes" -v r="$records" -v s="$best" -v m="$rss" -v n="$size" 'BEGIN {
+    printf "  %3d MB capture: %.2f s, %.0f MB/s, %.0f messages/s, peak RSS %.1f MB\n", n, s, b / s / 1e6, r / s, m / 1024 }'
+done
+
+echo "== capture write path (Google Benchmark)"
+"$bin/test/bench/capture_writer_bench" --benchmark_min_time=1 2>/dev/null | grep -E "^BM_|^-|Benchmark"
+
+echo "== node with capture off and on (8 peers flooding pings on loopback)"
+"$bin/test/bench/node_throughput" 8 50000 3
