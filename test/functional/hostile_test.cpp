@@ -39,16 +39,6 @@ std::vector<Captured> captured(const path& file) {
     return out;
 }
 
-std::vector<path> sessions(const path& root) {
-    std::vector<path> out;
-    if (!testsupport::fs::exists(root)) return out;
-    for (const auto& peer : testsupport::fs::directory_iterator(root)) {
-        for (const auto& s : testsupport::fs::directory_iterator(peer.path())) out.push_back(s.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 }  // namespace
 
 // SIGKILL mid-traffic: the parser reads every complete record, flags at most

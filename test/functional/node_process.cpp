@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/time.h"
@@ -23,6 +24,16 @@ extern char** environ;
 namespace functional {
 
 std::string bitcoind_binary() { return MSGCAPTURE_BITCOIND_BINARY; }
+
+std::vector<testsupport::fs::path> sessions(const testsupport::fs::path& capture_root) {
+    std::vector<testsupport::fs::path> out;
+    if (!testsupport::fs::exists(capture_root)) return out;
+    for (const auto& peer : testsupport::fs::directory_iterator(capture_root)) {
+        for (const auto& s : testsupport::fs::directory_iterator(peer.path())) out.push_back(s.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 uint16_t free_port() {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -81,4 +81,7 @@ private:
 
 std::string bitcoind_binary();
 
+// The session directories below a node's capture root (<root>/<peer>/<session>), sorted.
+std::vector<testsupport::fs::path> sessions(const testsupport::fs::path& capture_root);
+
 }  // namespace functional

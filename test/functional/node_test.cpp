@@ -40,17 +40,6 @@ std::vector<Message> read_messages(const path& file) {
     return out;
 }
 
-// The session directories below a node's capture root, sorted.
-std::vector<path> sessions(const path& capture_root) {
-    std::vector<path> out;
-    if (!testsupport::fs::exists(capture_root)) return out;
-    for (const auto& peer : testsupport::fs::directory_iterator(capture_root)) {
-        for (const auto& s : testsupport::fs::directory_iterator(peer.path())) out.push_back(s.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 json peer_info(NodeProcess& node) { return node.rpc("getpeerinfo"); }
 
 bool handshake_done(NodeProcess& node) {

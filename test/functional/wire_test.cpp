@@ -49,13 +49,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-testsupport::fs::path session_dir(const testsupport::fs::path& capture_root) {
-    for (const auto& peer : testsupport::fs::directory_iterator(capture_root)) {
-        for (const auto& s : testsupport::fs::directory_iterator(peer.path())) return s.path();
-    }
-    return {};
-}
-
 }  // namespace
 
 TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
@@ -113,7 +106,11 @@ TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
     ASSERT_GT(a_to_b.size(), 10u);
     ASSERT_GT(b_to_a.size(), 10u);
 
-    const auto a_session = session_dir(a.capture_dir()), b_session = session_dir(b.capture_dir());
+    const auto a_sessions = sessions(a.capture_dir()), b_sessions = sessions(b.capture_dir());
+    ASSERT_EQ(a_sessions.size(), 1u);
+    ASSERT_EQ(b_sessions.size(), 1u);
+    const auto& a_session = a_sessions[0];
+    const auto& b_session = b_sessions[0];
     EXPECT_EQ(from_capture(a_session / "msgs_sent.dat"), a_to_b);
     EXPECT_EQ(from_capture(b_session / "msgs_recv.dat"), a_to_b);
     EXPECT_EQ(from_capture(b_session / "msgs_sent.dat"), b_to_a);
