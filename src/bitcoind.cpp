@@ -182,7 +182,7 @@ int run(int argc, char** argv) {
 
     ShutdownSignal shutdown;
     ChainState chain(config.params);
-    AddrMan addrman(config.params.name == "regtest");
+    AddrMan addrman(config.params.local_network);
 
     std::unique_ptr<msgcapture::CaptureWriter> capture;
     if (config.capture) {

@@ -111,9 +111,6 @@ private:
     size_t pos_ = 0;
 };
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 }  // namespace
 
@@ -122,7 +119,7 @@ std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data) {
 }
 
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
-    if (ends_with(path, ".zst")) return std::make_unique<ZstdSource>(path);
+    if (path.ends_with(".zst")) return std::make_unique<ZstdSource>(path);
     return std::make_unique<FileSource>(path);
 }
 

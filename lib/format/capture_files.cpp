@@ -13,9 +13,6 @@ namespace fs = boost::filesystem;
 namespace msgcapture {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::vector<std::string> search_directory(const fs::path& dir) {
     std::vector<std::string> found;
@@ -34,7 +31,7 @@ std::vector<std::string> search_directory(const fs::path& dir) {
 }  // namespace
 
 bool is_capture_file_name(std::string_view name) {
-    return name.starts_with("msgs_") && (ends_with(name, ".dat") || ends_with(name, ".dat.zst"));
+    return name.starts_with("msgs_") && (name.ends_with(".dat") || name.ends_with(".dat.zst"));
 }
 
 std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs) {

@@ -93,7 +93,9 @@ ChainParams regtest_params() {
     p.consensus.pow_limit = limit_from_display("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.consensus.pow_no_retargeting = true;
+    p.consensus.subsidy_halving_interval = 150;
     p.mine_blocks_on_demand = true;
+    p.local_network = true;
     p.block_download_window = 288;
     return p;
 }

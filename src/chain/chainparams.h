@@ -16,6 +16,7 @@ struct ConsensusParams {
     ArithUint256 pow_limit;
     int64_t pow_target_spacing = 10 * 60;
     int64_t pow_target_timespan = 14 * 24 * 60 * 60;
+    int subsidy_halving_interval = 210'000;
     bool pow_allow_min_difficulty_blocks = false;  // testnets: a block 20 minutes late may use the minimum
     bool pow_no_retargeting = false;               // regtest
     bool enforce_bip94 = false;                    // testnet4: time-warp fix and first-block retarget base
@@ -32,6 +33,9 @@ struct ChainParams {
     ConsensusParams consensus;
     std::vector<std::string> dns_seeds;
     bool mine_blocks_on_demand = false;  // regtest: the `generate` RPC
+    // A private network on this machine (regtest): local addresses are fine to
+    // keep and advertise, and an old tip says nothing about being out of sync.
+    bool local_network = false;
     // How many blocks below a recent tip are downloaded and kept for peers:
     // all that are kept on regtest (so that its miner knows older coinbases),
     // a few elsewhere (so that starting a node does not fetch hundreds of MB).

@@ -11,8 +11,7 @@
 namespace node {
 
 int64_t block_subsidy(int height, const ChainParams& params) {
-    const int halving_interval = params.name == "regtest" ? 150 : 210000;
-    const int halvings = height / halving_interval;
+    const int halvings = height / params.consensus.subsidy_halving_interval;
     if (halvings >= 64) return 0;
     return (int64_t{50} * 100'000'000) >> halvings;
 }

@@ -377,7 +377,7 @@ void PeerManager::on_verack(PeerState& s) {
         if (!listening.empty() && local && config_.listen) {
             asio::error_code ec;
             auto ip = asio::ip::make_address(local->host, ec);
-            if (!ec && is_usable_address(ip, config_.params.name == "regtest")) {
+            if (!ec && is_usable_address(ip, config_.params.local_network)) {
                 TimedNetAddress self;
                 self.time = static_cast<uint32_t>(now_seconds());
                 self.addr.nServices = NODE_NETWORK_LIMITED | NODE_WITNESS;
@@ -551,7 +551,7 @@ void PeerManager::request_blocks(PeerState& s) {
         const HeaderChain& chain = chain_.chain;
         const BlockIndex& tip = chain.tip();
         // A node far behind is syncing headers; blocks are only worth having near a recent tip.
-        if (config_.params.name != "regtest" && now_seconds() - static_cast<int64_t>(tip.header.nTime) > 24 * 3600) return;
+        if (!config_.params.local_network && now_seconds() - static_cast<int64_t>(tip.header.nTime) > 24 * 3600) return;
         for (int h = std::max(1, tip.height - config_.params.block_download_window + 1); h <= tip.height; ++h) {
             const BlockIndex* index = chain.at_height(h);
             if (chain_.blocks.contains(index->hash) || blocks_in_flight_.count(index->hash)) continue;
