@@ -14,7 +14,7 @@ bool printable_ascii(std::string_view s) {
 }  // namespace
 
 std::string peer_label_json(const SessionInfo& session, std::string_view session_name) {
-    std::string out;
+    JsonBuffer out;
     JsonWriter w(out);
     w.begin_object();
     w.key("id");
@@ -26,7 +26,7 @@ std::string peer_label_json(const SessionInfo& session, std::string_view session
     w.key("session");
     w.string(session_name);
     w.end_object();
-    return out;
+    return out.str();
 }
 
 bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,

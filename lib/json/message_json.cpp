@@ -8,7 +8,7 @@ void write_json_fields(JsonWriter& w, const BlockHeader& header) {
     write_described_fields(w, header);
     Uint256 hash = header.hash();
     w.key("hash");
-    w.string(hash.display_hex());
+    w.reversed_hex(hash.bytes);
     w.key("sha256");
     w.hex(hash.bytes);
 }

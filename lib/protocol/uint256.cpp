@@ -1,13 +1,11 @@
 #include "msgcapture/protocol/uint256.h"
 
-#include <algorithm>
-
 namespace msgcapture {
 
 std::string Uint256::display_hex() const {
-    std::array<uint8_t, 32> reversed = bytes;
-    std::reverse(reversed.begin(), reversed.end());
-    return to_hex(reversed);
+    std::string out(2 * bytes.size(), '\0');
+    write_reversed_hex(out.data(), bytes);
+    return out;
 }
 
 }  // namespace msgcapture

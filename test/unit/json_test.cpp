@@ -2,6 +2,8 @@
 // contract makes over Bitcoin Core's parser.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "msgcapture/json/entry_json.h"
@@ -17,10 +19,10 @@ namespace {
 
 template <class M>
 json body_json(const M& m) {
-    std::string out;
+    JsonBuffer out;
     JsonWriter w(out);
     write_message_body(w, m);
-    return json::parse(out);
+    return json::parse(out.view());
 }
 
 json entry_json(std::string_view type, const Bytes& payload, RecordStatus status = RecordStatus::Complete,
@@ -31,11 +33,11 @@ json entry_json(std::string_view type, const Bytes& payload, RecordStatus status
     r.header.length = declared ? declared : static_cast<uint32_t>(payload.size());
     r.payload = payload;
     r.status = status;
-    std::string out;
+    JsonBuffer out;
     JsonWriter w(out);
     MessageScratch scratch;
     write_entry(w, r, Direction::Received, scratch);
-    return json::parse(out);
+    return json::parse(out.view());
 }
 
 Bytes base32_decode(std::string_view s) {
@@ -57,7 +59,7 @@ Bytes base32_decode(std::string_view s) {
 }  // namespace
 
 TEST(JsonWriter, EscapesStringsAndWritesExactIntegers) {
-    std::string out;
+    JsonBuffer out;
     JsonWriter w(out);
     w.begin_object();
     w.key("s");
@@ -73,16 +75,58 @@ TEST(JsonWriter, EscapesStringsAndWritesExactIntegers) {
     w.hex(Bytes{0x00, 0xab});
     w.end_array();
     w.end_object();
-    EXPECT_EQ(out, "{\"s\": \"quote\\\" backslash\\\\ newline\\u000a tab\\u0009 nul\\u0000 é\", \"max\": 18446744073709551615, "
+    EXPECT_EQ(out.view(), "{\"s\": \"quote\\\" backslash\\\\ newline\\u000a tab\\u0009 nul\\u0000 é\", \"max\": 18446744073709551615, "
                    "\"min\": -9223372036854775808, \"list\": [true, null, \"00ab\"]}");
 }
 
 TEST(JsonWriter, ControlCharactersUseUnicodeEscapes) {
-    std::string out;
+    JsonBuffer out;
     JsonWriter w(out);
     w.string("\n\x1f");
-    EXPECT_EQ(out, "\"\\u000a\\u001f\"");
-    EXPECT_EQ(json::parse(out).get<std::string>(), "\n\x1f");
+    EXPECT_EQ(out.view(), "\"\\u000a\\u001f\"");
+    EXPECT_EQ(json::parse(out.view()).get<std::string>(), "\n\x1f");
+}
+
+// The hex writer takes 16 bytes at a time where it can: every length around
+// that step and every byte value must match a byte-at-a-time reference.
+TEST(JsonWriter, HexMatchesAByteAtATimeReference) {
+    Bytes all(256);
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint8_t>(i * 167 + 13);
+    for (size_t length = 0; length <= all.size(); ++length) {
+        ByteSpan bytes(all.data(), length);
+        std::string forward = "\"";
+        std::string backward = "\"";
+        char pair[3];
+        for (size_t i = 0; i < length; ++i) {
+            std::snprintf(pair, sizeof pair, "%02x", bytes[i]);
+            forward += pair;
+            std::snprintf(pair, sizeof pair, "%02x", bytes[length - 1 - i]);
+            backward += pair;
+        }
+        JsonBuffer out;
+        JsonWriter w(out);
+        w.hex(bytes);
+        EXPECT_EQ(out.view(), forward + "\"") << length;
+        out.clear();
+        JsonWriter w2(out);
+        w2.reversed_hex(bytes);
+        EXPECT_EQ(out.view(), backward + "\"") << length;
+    }
+}
+
+TEST(JsonBuffer, GrowsPastItsCapacityKeepingTheText) {
+    JsonBuffer out;
+    std::string expected;
+    for (int i = 0; i < 10000; ++i) {
+        std::string piece = std::to_string(i) + ",";
+        out.append(piece);
+        expected += piece;
+    }
+    out.append("");
+    EXPECT_EQ(out.view(), expected);
+    JsonBuffer moved = std::move(out);
+    EXPECT_EQ(moved.view(), expected);
+    EXPECT_TRUE(out.empty());
 }
 
 TEST(Entry, DecodedMessageHasABodyOnlyWhenThePayloadIsNotEmpty) {
