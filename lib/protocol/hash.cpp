@@ -1,41 +1,22 @@
 #include "msgcapture/protocol/hash.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
-#include <stdexcept>
+// OpenSSL 3 marks the SHA256_* functions deprecated in favour of EVP, but its
+// EVP path frees and reallocates provider state on every digest (and the
+// one-shot SHA256() also looks the algorithm up each time). A capture has a
+// header hash per 80 bytes of `headers`, so the direct, allocation-free
+// functions are worth the warning they would raise. They use the CPU's SHA
+// extensions where present, as EVP does.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 namespace msgcapture {
-namespace {
-
-// OpenSSL 3 looks the algorithm up on every one-shot SHA256() call (a lock and
-// a table search); fetching it once and reusing a per-thread context makes a
-// header hash cost only the hashing.
-struct Sha256Context {
-    Sha256Context() : md(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx(EVP_MD_CTX_new()) {
-        if (!md || !ctx) throw std::runtime_error("OpenSSL: SHA-256 is not available");
-    }
-    ~Sha256Context() {
-        EVP_MD_CTX_free(ctx);
-        EVP_MD_free(md);
-    }
-    Sha256Context(const Sha256Context&) = delete;
-    Sha256Context& operator=(const Sha256Context&) = delete;
-
-    EVP_MD* md;
-    EVP_MD_CTX* ctx;
-};
-
-}  // namespace
 
 Uint256 sha256(ByteSpan data) {
-    thread_local Sha256Context c;
+    SHA256_CTX ctx;
     Uint256 out;
-    unsigned int len = 0;
-    if (EVP_DigestInit_ex2(c.ctx, c.md, nullptr) != 1 || EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 ||
-        EVP_DigestFinal_ex(c.ctx, out.bytes.data(), &len) != 1) {
-        throw std::runtime_error("OpenSSL: SHA-256 failed");
-    }
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, data.data(), data.size());
+    SHA256_Final(out.bytes.data(), &ctx);
     return out;
 }
 

@@ -20,17 +20,21 @@ bool Transaction::has_witness() const {
 // The rules for what is invalid are Bitcoin Core's.
 void Transaction::decode(ByteReader& r, Transaction& tx) {
     tx.version = r.read_le<uint32_t>();
-    decode_value(r, tx.vin);
     uint8_t flags = 0;
-    if (tx.vin.empty()) {
+    // A zero byte is an empty input list or BIP144's marker; peeking rather
+    // than decoding an empty list keeps the inputs' memory for reuse.
+    if (r.peek_byte() == 0) {
+        r.read_le<uint8_t>();
         flags = r.read_le<uint8_t>();
         if (flags != 0) {
             decode_value(r, tx.vin);
             decode_value(r, tx.vout);
         } else {
+            tx.vin.clear();
             tx.vout.clear();  // that byte was an empty output list
         }
     } else {
+        decode_value(r, tx.vin);
         decode_value(r, tx.vout);
     }
     if (flags & 1) {

@@ -44,6 +44,12 @@ public:
         return v;
     }
 
+    // The next byte, left unread.
+    uint8_t peek_byte() const {
+        require(1);
+        return data_[pos_];
+    }
+
     uint16_t read_u16_be() {
         require(2);
         uint16_t v = static_cast<uint16_t>((data_[pos_] << 8) | data_[pos_ + 1]);
