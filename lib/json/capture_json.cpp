@@ -2,14 +2,59 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <exception>
+#include <thread>
+
 #include "msgcapture/format/merge.h"
 #include "msgcapture/json/entry_json.h"
+#include "ordered_work.h"
 
 namespace msgcapture {
 namespace {
 
-// Output is handed to the sink in chunks of about this size.
-constexpr size_t FLUSH_AT = 1 << 20;
+// Records are formatted in batches of about this much payload (about four
+// times as much JSON), so that a worker's share is worth handing over while
+// the batches in flight stay a few MB whatever the capture size.
+constexpr size_t BATCH_PAYLOAD_BYTES = 256 * 1024;
+constexpr size_t BATCH_MAX_ENTRIES = 4096;
+
+// Records copied out of the merge, and the JSON a worker makes of them.
+struct EntryBatch {
+    struct Entry {
+        Record record;  // payload is set from `payload_at` when formatting
+        size_t source = 0;
+        size_t payload_at = 0;
+    };
+
+    bool first = false;  // holds the array's first entry
+    Bytes payloads;
+    std::vector<Entry> entries;
+    JsonBuffer json;
+    JsonExportStats stats;
+    std::exception_ptr error;
+
+    void clear() {
+        first = false;
+        payloads.clear();
+        entries.clear();
+        json.clear();
+        stats = {};
+        error = nullptr;
+    }
+
+    void add(const Record& record, size_t source) {
+        entries.push_back({record, source, payloads.size()});
+        payloads.insert(payloads.end(), record.payload.begin(), record.payload.end());
+    }
+
+    bool full() const { return payloads.size() >= BATCH_PAYLOAD_BYTES || entries.size() >= BATCH_MAX_ENTRIES; }
+};
+
+size_t worker_count(unsigned threads) {
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    return threads == 1 ? 0 : threads;  // one thread: the caller's own
+}
 
 }  // namespace
 
@@ -23,7 +68,7 @@ CaptureJsonExporter::CaptureJsonExporter(const std::vector<CaptureFile>& files, 
     }
 }
 
-JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progress) {
+JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progress, unsigned threads) {
     std::vector<Direction> directions;
     std::vector<std::string> peers;  // each file's "peer" label, made once
     for (const CaptureFile& f : files_) {
@@ -32,38 +77,76 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     }
     RecordMerger merger(std::move(readers_), warn_);
 
+    const size_t workers = worker_count(threads);
+    std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
+    auto format = [&](EntryBatch& batch, size_t worker) {
+        try {
+            for (EntryBatch::Entry& e : batch.entries) {
+                e.record.payload = ByteSpan(batch.payloads).subspan(e.payload_at, e.record.payload.size());
+                batch.json.append(batch.first && &e == &batch.entries.front() ? "\n" : ",\n");
+                JsonWriter w(batch.json);
+                if (!write_entry(w, e.record, directions[e.source], scratches[worker], peers[e.source])) {
+                    ++batch.stats.entries_with_error;
+                }
+                ++batch.stats.entries;
+            }
+        } catch (...) {
+            batch.error = std::current_exception();
+        }
+    };
+    // Two batches per worker keep every worker busy while the oldest is written.
+    OrderedWork<EntryBatch> work(workers, 2 * workers + 2, format);
+
     JsonExportStats stats;
-    MessageScratch scratch;
-    std::string out = "[";
-    out.reserve(FLUSH_AT + 4096);
-    auto report = [&] {
-        if (!progress) return;
-        uint64_t done = 0;
-        for (const RecordReader& r : merger.readers()) done += r.file_bytes_read();
-        progress(done, total_bytes_);
+    auto write_oldest = [&] {
+        EntryBatch& batch = work.wait_oldest();
+        if (batch.error) std::rethrow_exception(batch.error);
+        sink(batch.json.view());
+        stats.entries += batch.stats.entries;
+        stats.entries_with_error += batch.stats.entries_with_error;
+        work.release_oldest();
+        if (progress) {
+            uint64_t done = 0;
+            for (const RecordReader& r : merger.readers()) done += r.file_bytes_read();
+            progress(done, total_bytes_);
+        }
+    };
+    auto write_all = [&] {
+        while (work.in_flight() > 0) write_oldest();
     };
 
-    const Record* record = nullptr;
-    size_t source = 0;
+    sink("[");
+    bool submitted_any = false;
     try {
-        while (merger.next(record, source)) {
-            out += stats.entries == 0 ? "\n" : ",\n";
-            JsonWriter w(out);
-            if (!write_entry(w, *record, directions[source], scratch, peers[source])) ++stats.entries_with_error;
-            ++stats.entries;
-            if (out.size() >= FLUSH_AT) {
-                sink(out);
-                out.clear();
-                report();
+        const Record* record = nullptr;
+        size_t source = 0;
+        bool more = true;
+        while (more) {
+            if (work.in_flight() == work.depth()) write_oldest();
+            EntryBatch& batch = work.to_fill();
+            batch.clear();
+            batch.first = !submitted_any;
+            try {
+                while (!batch.full() && (more = merger.next(record, source))) batch.add(*record, source);
+            } catch (const ReadError&) {
+                // What was read before the failure still goes out.
+                if (!batch.entries.empty()) {
+                    work.submit();
+                    submitted_any = true;
+                }
+                throw;
             }
+            if (batch.entries.empty()) break;
+            work.submit();
+            submitted_any = true;
         }
     } catch (const ReadError&) {
-        sink(out + "\n]\n");
+        write_all();
+        sink(submitted_any ? "\n]\n" : "]\n");
         throw;
     }
-    out += stats.entries == 0 ? "]\n" : "\n]\n";
-    sink(out);
-    report();
+    write_all();
+    sink(submitted_any ? "\n]\n" : "]\n");
     return stats;
 }
 

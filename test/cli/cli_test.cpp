@@ -25,7 +25,7 @@ TEST(Cli, HelpDescribesUsageAndOptions) {
     for (const char* flag : {"-h", "--help"}) {
         ProcessResult res = run_process({parser_binary(), flag});
         EXPECT_EQ(res.exit_code, 0);
-        for (const char* text : {"capture_paths", "-o,--output", "-n,--no-progress-bar", "-h,--help", "Exit status"}) {
+        for (const char* text : {"capture_paths", "-o,--output", "-n,--no-progress-bar", "-j,--jobs", "-h,--help", "Exit status"}) {
             EXPECT_NE(res.out.find(text), std::string::npos) << text << " missing from:\n" << res.out;
         }
     }
@@ -112,6 +112,57 @@ TEST(Cli, CorruptZstdFailsWithAReasonAndStillClosesTheArray) {
     EXPECT_EQ(res.exit_code, 1);
     EXPECT_NE(res.err.find("cannot decompress"), std::string::npos) << res.err;
     EXPECT_EQ(json::parse(res.out).size(), 1u);
+}
+
+// Entries are formatted in batches on worker threads; whatever the number of
+// threads, the output is the same bytes in the same order. The capture spans
+// many batches and several files.
+TEST(Cli, AnyNumberOfJobsGivesTheSameOutput) {
+    TempDir dir;
+    ProcessResult gen = run_process({generator_binary(), "--size", "6", "--seed", "3", "--peers", "3", "-o", (dir / "capture").string()});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    ProcessResult one = run_process({parser_binary(), "-j", "1", (dir / "capture").string()});
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    const size_t entries = json::parse(one.out).size();
+    EXPECT_NE(gen.out.find(": " + std::to_string(entries) + " records"), std::string::npos) << gen.out;
+    for (const char* jobs : {"2", "3", "8", "0"}) {
+        ProcessResult many = run_process({parser_binary(), "--jobs", jobs, (dir / "capture").string()});
+        ASSERT_EQ(many.exit_code, 0) << many.err;
+        EXPECT_TRUE(many.out == one.out) << "-j " << jobs << " differs from -j 1";
+    }
+}
+
+// A file that fails part way: every entry read before the failure is written,
+// in order, and the array is closed, with one thread or several.
+TEST(Cli, ReadFailureAfterManyBatchesKeepsEverythingBefore) {
+    TempDir dir;
+    msgcapture::Bytes good;
+    const size_t count = 3000;
+    for (size_t i = 0; i < count; ++i) {
+        msgcapture::append_record(good, static_cast<int64_t>(i), "tx", msgcapture::Bytes(200, static_cast<uint8_t>(i)));
+    }
+    msgcapture::Bytes data = zstd_compress(good);
+    data.insert(data.end(), {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, 0x07, 0x00, 0x00});  // a corrupt second frame
+    write_file(dir / "msgs_sent.dat.zst", data);
+    std::string first_output;
+    for (const char* jobs : {"1", "2", "4"}) {
+        ProcessResult res = run_process({parser_binary(), "-j", jobs, (dir / "msgs_sent.dat.zst").string()});
+        EXPECT_EQ(res.exit_code, 1);
+        EXPECT_NE(res.err.find("cannot decompress"), std::string::npos) << res.err;
+        json parsed = json::parse(res.out);
+        ASSERT_EQ(parsed.size(), count);
+        EXPECT_EQ(parsed.back()["time"], count - 1);
+        if (first_output.empty()) first_output = res.out;
+        EXPECT_TRUE(res.out == first_output) << "-j " << jobs;
+    }
+}
+
+TEST(Cli, BadJobCountIsAUsageError) {
+    for (const char* jobs : {"-1", "many", "100000"}) {
+        ProcessResult res = run_process({parser_binary(), "-j", jobs, core_capture().string()});
+        EXPECT_EQ(res.exit_code, 2) << jobs;
+        EXPECT_TRUE(res.out.empty());
+    }
 }
 
 TEST(Cli, ADirectoryFileAndItsDuplicateAreReadOnce) {

@@ -109,5 +109,6 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
 }
 
 std::string parser_binary() { return MSGCAPTURE_PARSER_BINARY; }
+std::string generator_binary() { return MSGCAPTURE_GENERATOR_BINARY; }
 
 }  // namespace testsupport

@@ -64,5 +64,7 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 
 // The message-capture-parser binary of this build.
 std::string parser_binary();
+// The capture-generator binary of this build.
+std::string generator_binary();
 
 }  // namespace testsupport

@@ -40,9 +40,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> inputs;
     std::string output;
     bool no_progress = false;
+    unsigned jobs = 0;
     app.add_option("capture_paths", inputs, "Capture files or directories to parse")->required();
     app.add_option("-o,--output", output, "Write the JSON to FILE instead of stdout")->option_text("FILE");
     app.add_flag("-n,--no-progress-bar", no_progress, "Do not show the progress bar (shown only when stderr is a terminal)");
+    app.add_option("-j,--jobs", jobs, "Decode and format on N threads; 0 means one per core (the output is the same for any N)")
+        ->option_text("N")
+        ->default_val(0)
+        ->check(CLI::Range(0u, 256u));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -76,7 +81,7 @@ int main(int argc, char** argv) {
 
         std::string read_error;
         try {
-            exporter.run(sink, progress);
+            exporter.run(sink, progress, jobs);
         } catch (const msgcapture::ReadError& e) {
             read_error = e.what();
         }

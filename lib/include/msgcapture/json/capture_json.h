@@ -1,6 +1,7 @@
 #pragma once
 // Capture files in, one JSON array out, streamed: the merge holds one record
-// per file and the output is written in chunks as it is made.
+// per file, and records go on in batches to be formatted (in parallel when
+// there are cores to spare) and written in order, so memory stays a few MB.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -28,7 +29,9 @@ public:
 
     // Writes the whole JSON array to `sink`. Throws ReadError when a file fails
     // part way; what was written by then is still a closed, valid array.
-    JsonExportStats run(const Sink& sink, const Progress& progress = {});
+    // Entries are decoded and formatted on `threads` threads (0: one per core;
+    // 1: only the caller's); the output is the same for any number.
+    JsonExportStats run(const Sink& sink, const Progress& progress = {}, unsigned threads = 0);
 
 private:
     std::vector<CaptureFile> files_;
