@@ -30,8 +30,8 @@ void Transaction::decode(ByteReader& r, Transaction& tx) {
             decode_value(r, tx.vin);
             decode_value(r, tx.vout);
         } else {
-            tx.vin.clear();
-            tx.vout.clear();  // that byte was an empty output list
+            detail::resize_for_decoding(tx.vin, 0);
+            detail::resize_for_decoding(tx.vout, 0);  // that byte was an empty output list
         }
     } else {
         decode_value(r, tx.vin);
@@ -39,11 +39,11 @@ void Transaction::decode(ByteReader& r, Transaction& tx) {
     }
     if (flags & 1) {
         flags ^= 1;
-        tx.wit.vtxinwit.resize(tx.vin.size());
+        detail::resize_for_decoding(tx.wit.vtxinwit, tx.vin.size());
         for (auto& w : tx.wit.vtxinwit) decode_value(r, w.scriptWitness.stack);
         if (!tx.has_witness()) throw DecodeError("superfluous witness record");
     } else {
-        tx.wit.vtxinwit.clear();
+        detail::resize_for_decoding(tx.wit.vtxinwit, 0);
     }
     if (flags != 0) throw DecodeError("unknown transaction optional data");
     tx.nLockTime = r.read_le<uint32_t>();
@@ -68,8 +68,9 @@ void Transaction::encode(ByteWriter& w) const {
 }
 
 Uint256 BlockHeader::hash() const {
-    Bytes raw;
-    raw.reserve(BLOCK_HEADER_SIZE);
+    // One buffer per thread: a headers message hashes up to 2,000 of these.
+    thread_local Bytes raw;
+    raw.clear();
     ByteWriter w(raw);
     encode_value(w, *this);
     return sha256d(raw);
