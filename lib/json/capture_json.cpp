@@ -22,9 +22,10 @@ constexpr size_t BATCH_MAX_ENTRIES = 4096;
 // Records copied out of the merge, and the JSON a worker makes of them.
 struct EntryBatch {
     struct Entry {
-        Record record;  // payload is set from `payload_at` when formatting
+        Record record;  // its payload is pointed into `payloads` when formatting
         size_t source = 0;
         size_t payload_at = 0;
+        size_t payload_size = 0;
     };
 
     bool first = false;  // holds the array's first entry
@@ -44,7 +45,9 @@ struct EntryBatch {
     }
 
     void add(const Record& record, size_t source) {
-        entries.push_back({record, source, payloads.size()});
+        // The reader's buffer moves on, so the payload is copied.
+        entries.push_back({record, source, payloads.size(), record.payload.size()});
+        entries.back().record.payload = {};
         payloads.insert(payloads.end(), record.payload.begin(), record.payload.end());
     }
 
@@ -82,7 +85,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     auto format = [&](EntryBatch& batch, size_t worker) {
         try {
             for (EntryBatch::Entry& e : batch.entries) {
-                e.record.payload = ByteSpan(batch.payloads).subspan(e.payload_at, e.record.payload.size());
+                e.record.payload = ByteSpan(batch.payloads).subspan(e.payload_at, e.payload_size);
                 batch.json.append(batch.first && &e == &batch.entries.front() ? "\n" : ",\n");
                 JsonWriter w(batch.json);
                 if (!write_entry(w, e.record, directions[e.source], scratches[worker], peers[e.source])) {
@@ -111,12 +114,21 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
             progress(done, total_bytes_);
         }
     };
-    auto write_all = [&] {
+    bool submitted_any = false;
+    auto finish_array = [&] {
         while (work.in_flight() > 0) write_oldest();
+        sink(submitted_any ? "\n]\n" : "]\n");
+    };
+
+    // Hands the filled batch to the workers; false when it is empty.
+    auto submit_filled = [&] {
+        if (work.to_fill().entries.empty()) return false;
+        work.submit();
+        submitted_any = true;
+        return true;
     };
 
     sink("[");
-    bool submitted_any = false;
     try {
         const Record* record = nullptr;
         size_t source = 0;
@@ -129,24 +141,16 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
             try {
                 while (!batch.full() && (more = merger.next(record, source))) batch.add(*record, source);
             } catch (const ReadError&) {
-                // What was read before the failure still goes out.
-                if (!batch.entries.empty()) {
-                    work.submit();
-                    submitted_any = true;
-                }
+                submit_filled();  // what was read before the failure still goes out
                 throw;
             }
-            if (batch.entries.empty()) break;
-            work.submit();
-            submitted_any = true;
+            if (!submit_filled()) break;
         }
     } catch (const ReadError&) {
-        write_all();
-        sink(submitted_any ? "\n]\n" : "]\n");
+        finish_array();
         throw;
     }
-    write_all();
-    sink(submitted_any ? "\n]\n" : "]\n");
+    finish_array();
     return stats;
 }
 

@@ -24,9 +24,6 @@ public:
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     void clear() { size_ = 0; }
-    void reserve(size_t capacity) {
-        if (capacity > capacity_) grow(capacity - size_);
-    }
 
     // Room for `n` more characters, returned as where they go; after writing
     // some of them, end_at(one past the last) makes them part of the text.
