@@ -1,5 +1,6 @@
 #include "msgcapture/protocol/bytes.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -61,9 +62,14 @@ char* write_hex(char* out, ByteSpan bytes) {
 }
 
 char* write_reversed_hex(char* out, ByteSpan bytes) {
-    for (size_t i = bytes.size(); i-- > 0;) {
-        std::memcpy(out, &HEX_TABLE[2 * bytes[i]], 2);
-        out += 2;
+    // Reversed a chunk at a time so that the hex itself takes the fast path.
+    uint8_t chunk[64];
+    size_t left = bytes.size();
+    while (left > 0) {
+        const size_t n = std::min(left, sizeof chunk);
+        for (size_t i = 0; i < n; ++i) chunk[i] = bytes[left - 1 - i];
+        out = write_hex(out, ByteSpan(chunk, n));
+        left -= n;
     }
     return out;
 }
