@@ -114,6 +114,29 @@ TEST(JsonWriter, HexMatchesAByteAtATimeReference) {
     }
 }
 
+// Integers around every power of ten and the 32-bit boundary, where the
+// writer's digit loop changes step, match std::to_string.
+TEST(JsonWriter, IntegersMatchToString) {
+    std::vector<uint64_t> values = {0, UINT32_MAX, uint64_t{UINT32_MAX} + 1, UINT64_MAX};
+    for (uint64_t p = 1; p <= UINT64_MAX / 10; p *= 10) {
+        for (uint64_t v : {p - 1, p, p + 1, 10 * p - 1}) values.push_back(v);
+    }
+    for (uint64_t v : values) {
+        JsonBuffer out;
+        JsonWriter w(out);
+        w.number(v);
+        EXPECT_EQ(out.view(), std::to_string(v));
+        if (v <= static_cast<uint64_t>(INT64_MAX)) {
+            for (int64_t sv : {static_cast<int64_t>(v), -static_cast<int64_t>(v)}) {
+                out.clear();
+                JsonWriter ws(out);
+                ws.number(sv);
+                EXPECT_EQ(out.view(), std::to_string(sv));
+            }
+        }
+    }
+}
+
 TEST(JsonBuffer, GrowsPastItsCapacityKeepingTheText) {
     JsonBuffer out;
     std::string expected;
