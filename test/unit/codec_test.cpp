@@ -131,6 +131,22 @@ TEST(CoreCapture, CorruptedPayloadsDecodeOrFailCleanly) {
     }
 }
 
+// Decoding into reused messages keeps small buffers but not a large one that
+// the next message does not need, so memory follows the current message.
+TEST(Scratch, ReusedScriptsDropBuffersFarLargerThanTheirContent) {
+    Transaction big = testsupport::sample_legacy_tx();
+    big.vin[0].scriptSig.assign(100'000, 0x51);
+    Transaction small = testsupport::sample_legacy_tx();
+    small.vin[0].scriptSig.assign(10, 0x51);
+    const size_t tx = *find_message_type("tx");
+    MessageScratch scratch;
+    scratch.decode(tx, encode_payload(MsgTx{big}));
+    EXPECT_EQ(scratch.get<MsgTx>().tx, big);
+    scratch.decode(tx, encode_payload(MsgTx{small}));
+    EXPECT_EQ(scratch.get<MsgTx>().tx, small);
+    EXPECT_LE(scratch.get<MsgTx>().tx.vin[0].scriptSig.capacity(), 1024u);
+}
+
 class EveryMessageType : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(EveryMessageType, DecodeOfEncodeGivesTheSameMessage) {

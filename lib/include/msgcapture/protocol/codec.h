@@ -97,6 +97,18 @@ inline constexpr bool is_vector = false;
 template <class T>
 inline constexpr bool is_vector<std::vector<T>> = true;
 
+// Byte strings decoded again keep their buffer, unless it is far larger than
+// the new content: otherwise a reused element would keep the size of the
+// largest script it ever held, and a hostile capture could make every element
+// of a large message hold a large buffer.
+inline constexpr size_t KEEP_CAPACITY_UP_TO = 256;
+
+template <class Container>
+void assign_reused(Container& value, ByteSpan bytes) {
+    if (value.capacity() > std::max(KEEP_CAPACITY_UP_TO, 4 * bytes.size())) Container().swap(value);
+    value.assign(bytes.begin(), bytes.end());
+}
+
 // Sets a vector's length for decoding into it again. Elements that own memory
 // (scripts, inputs, transactions) are parked in a per-thread spare list when the
 // vector shrinks and taken back when a vector of that type grows, so decoding
@@ -146,15 +158,11 @@ void decode_value(ByteReader& r, T& value, Wire wire) {
         }
     } else if constexpr (std::is_same_v<T, Uint256>) {
         value = r.read_uint256();
-    } else if constexpr (std::is_same_v<T, Bytes>) {
+    } else if constexpr (std::is_same_v<T, Bytes> || std::is_same_v<T, std::string>) {
         size_t n = r.read_count(1);
         ByteSpan b = r.read_bytes(n);
-        value.assign(b.begin(), b.end());
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        size_t n = r.read_count(1);
-        ByteSpan b = r.read_bytes(n);
-        value.assign(b.begin(), b.end());
-        require_utf8(value);
+        detail::assign_reused(value, b);
+        if constexpr (std::is_same_v<T, std::string>) require_utf8(value);
     } else if constexpr (std::is_same_v<T, std::array<uint8_t, 16>>) {
         ByteSpan b = r.read_bytes(16);
         std::copy(b.begin(), b.end(), value.begin());
