@@ -18,6 +18,12 @@ namespace {
 // the batches in flight stay a few MB whatever the capture size.
 constexpr size_t BATCH_PAYLOAD_BYTES = 256 * 1024;
 constexpr size_t BATCH_MAX_ENTRIES = 4096;
+// A batch of a few maximum-size messages is far larger than usual: fewer go
+// out at once, and their buffers are not kept once written, so that a capture
+// of nothing but 4 MB messages stays within a bounded, modest footprint.
+constexpr size_t MAX_PAYLOAD_IN_FLIGHT = 8 * 1024 * 1024;
+constexpr size_t KEEP_JSON_CAPACITY = 8 * 1024 * 1024;
+constexpr size_t KEEP_PAYLOAD_CAPACITY = 2 * 1024 * 1024;
 
 // Records copied out of the merge, and the JSON a worker makes of them.
 struct EntryBatch {
@@ -42,6 +48,8 @@ struct EntryBatch {
         json.clear();
         stats = {};
         error = nullptr;
+        if (json.capacity() > KEEP_JSON_CAPACITY) json = JsonBuffer();
+        if (payloads.capacity() > KEEP_PAYLOAD_CAPACITY) Bytes().swap(payloads);
     }
 
     void add(const Record& record, size_t source) {
@@ -101,12 +109,15 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     OrderedWork<EntryBatch> work(workers, 2 * workers + 2, format);
 
     JsonExportStats stats;
+    size_t payload_in_flight = 0;
     auto write_oldest = [&] {
         EntryBatch& batch = work.wait_oldest();
         if (batch.error) std::rethrow_exception(batch.error);
         sink(batch.json.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
+        payload_in_flight -= batch.payloads.size();
+        batch.clear();
         work.release_oldest();
         if (progress) {
             uint64_t done = 0;
@@ -123,6 +134,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     // Hands the filled batch to the workers; false when it is empty.
     auto submit_filled = [&] {
         if (work.to_fill().entries.empty()) return false;
+        payload_in_flight += work.to_fill().payloads.size();
         work.submit();
         submitted_any = true;
         return true;
@@ -134,9 +146,10 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
         size_t source = 0;
         bool more = true;
         while (more) {
-            if (work.in_flight() == work.depth()) write_oldest();
+            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && payload_in_flight >= MAX_PAYLOAD_IN_FLIGHT)) {
+                write_oldest();
+            }
             EntryBatch& batch = work.to_fill();
-            batch.clear();
             batch.first = !submitted_any;
             try {
                 while (!batch.full() && (more = merger.next(record, source))) batch.add(*record, source);
