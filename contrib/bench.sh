@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark on a Release build and prints the figures that
 # doc/performance.md records: parser throughput and peak memory on generated
-# captures of 20 MB and 200 MB, the capture write path against its two
-# baselines, and a node's message rate with capture off and on.
+# captures of 20 MB and 200 MB (and the worst case for memory), the capture
+# write path against its two baselines, and a node's message rate with capture
+# off and on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
@@ -35,6 +36,17 @@ for size in 20 200; do
       s = ns / 1e9
       printf "  %3d MB capture, %s: %.3f s, %.0f MB/s, %.0f messages/s, peak RSS %.1f MB\n", n, l, s, b / s / 1e6, r / s, m / 1024 }'
   done
+done
+
+echo "== parser memory, worst case: 240 MB of maximum-size transactions of empty outputs (the most JSON per byte)"
+dense="$work/capture-dense-240mb"
+if [ ! -d "$dense" ]; then
+  "$bin/tools/capture-generator/capture-generator" --mix dense --size 240 --peers 1 -o "$dense" > "$dense.txt"
+fi
+for jobs in 1 0; do
+  kb=$( { /usr/bin/time -f "%M" "$bin/tools/message-capture-parser/message-capture-parser" -n -j "$jobs" "$dense" -o /dev/null; } 2>&1 | tail -n 1)
+  label=$([ "$jobs" = 1 ] && echo "1 thread " || echo "$(nproc) threads")
+  awk -v m="$kb" -v l="$label" 'BEGIN { printf "  %s: peak RSS %.1f MB\n", l, m / 1024 }'
 done
 
 echo "== capture write path (Google Benchmark)"

@@ -1,7 +1,9 @@
 // capture-generator: writes a synthetic capture directory of a chosen size with
 // a mainnet-like mix of messages (mostly inv, getdata and segwit tx; some
 // ping/pong, addr with up to 1,000 entries, headers with up to 2,000, and
-// blocks of 500-3,000 transactions), for the parser's benchmarks.
+// blocks of 500-3,000 transactions), for the parser's benchmarks. With
+// --mix dense, every message is instead a maximum-size transaction of empty
+// outputs: the most JSON per byte of capture, for the parser's memory bound.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -55,6 +57,17 @@ public:
         for (auto& w : tx.wit.vtxinwit) w.scriptWitness.stack = {bytes(71), bytes(33)};
         tx.nLockTime = below(900'000);
         return tx;
+    }
+
+    // A transaction just under the 4,000,000-byte message limit: one input and
+    // as many 9-byte empty outputs as fit.
+    std::pair<std::string_view, Bytes> dense_tx() {
+        Transaction tx;
+        tx.version = 1;
+        tx.vin.push_back({{hash(), 0}, {}, 0xffffffff});
+        constexpr size_t FIXED = 4 + 1 + 41 + 5 + 4;  // version, input count, input, output count, lock time
+        tx.vout.resize((MAX_PROTOCOL_MESSAGE_LENGTH - FIXED) / 9, TxOut{0, {}});
+        return {MsgTx::TYPE, encode_payload(MsgTx{tx})};
     }
 
     BlockHeader header() {
@@ -117,10 +130,13 @@ int main(int argc, char** argv) {
     double megabytes = 20;
     uint64_t seed = 1;
     int peers = 8;
+    std::string mix = "mainnet";
     std::string out;
     app.add_option("-s,--size", megabytes, "Approximate total size in MB (10^6 bytes)")->check(CLI::PositiveNumber);
     app.add_option("--seed", seed, "Random seed (the same seed gives the same files)");
     app.add_option("--peers", peers, "Peer directories to spread the messages over")->check(CLI::Range(1, 1000));
+    app.add_option("--mix", mix, "mainnet (the default) or dense (only maximum-size transactions of empty outputs)")
+        ->check(CLI::IsMember({"mainnet", "dense"}));
     app.add_option("-o,--output", out, "Directory to create")->required();
     CLI11_PARSE(app, argc, argv);
 
@@ -137,7 +153,7 @@ int main(int argc, char** argv) {
     int64_t time_us = 1'795'000'000'000'000;
     Bytes record;
     while (written < target) {
-        auto [type, payload] = gen.message();
+        auto [type, payload] = mix == "dense" ? gen.dense_tx() : gen.message();
         time_us += gen.below(2000);
         record.clear();
         append_record(record, time_us, type, payload);
