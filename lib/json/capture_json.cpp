@@ -21,7 +21,7 @@ constexpr size_t BATCH_MAX_ENTRIES = 4096;
 // A batch of a few maximum-size messages is far larger than usual: fewer go
 // out at once, and their buffers are not kept once written, so that a capture
 // of nothing but 4 MB messages stays within a bounded, modest footprint.
-constexpr size_t MAX_PAYLOAD_IN_FLIGHT = 8 * 1024 * 1024;
+constexpr size_t MAX_PAYLOAD_IN_FLIGHT = 6 * 1024 * 1024;
 constexpr size_t KEEP_JSON_CAPACITY = 8 * 1024 * 1024;
 constexpr size_t KEEP_PAYLOAD_CAPACITY = 2 * 1024 * 1024;
 
