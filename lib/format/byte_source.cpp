@@ -25,6 +25,7 @@ public:
             ::close(fd_);
             throw ReadError("cannot read " + path + ": it is a directory");
         }
+        size_at_open_ = static_cast<uint64_t>(st.st_size);
     }
     ~FileSource() override { ::close(fd_); }
     FileSource(const FileSource&) = delete;
@@ -41,11 +42,16 @@ public:
         }
     }
     uint64_t file_bytes_read() const override { return read_; }
+    // A file still being written only grows, so this errs on the low side.
+    std::optional<uint64_t> bytes_known_left() const override {
+        return size_at_open_ > read_ ? size_at_open_ - read_ : 0;
+    }
 
 private:
     std::string path_;
     int fd_ = -1;
     uint64_t read_ = 0;
+    uint64_t size_at_open_ = 0;
 };
 
 // Streaming zstd decompression: memory is the decoder's window plus one input
@@ -105,12 +111,12 @@ public:
         return take;
     }
     uint64_t file_bytes_read() const override { return pos_; }
+    std::optional<uint64_t> bytes_known_left() const override { return data_.size() - pos_; }
 
 private:
     std::vector<uint8_t> data_;
     size_t pos_ = 0;
 };
-
 
 }  // namespace
 

@@ -33,9 +33,7 @@ size_t RecordReader::fill(size_t n) {
                 end_ -= begin_;
                 begin_ = 0;
             }
-            // Grow only when the buffer is full of real bytes, so memory follows
-            // what the file holds, not what a length field claims.
-            if (end_ == buf_.size()) buf_.resize(std::min(MAX_BUFFER, std::max(MIN_BUFFER, buf_.size() * 2)));
+            if (end_ == buf_.size()) buf_.resize(grown_size(n));
         }
         size_t got = source_->read(buf_.data() + end_, buf_.size() - end_);
         if (got == 0) {
@@ -45,6 +43,16 @@ size_t RecordReader::fill(size_t n) {
         end_ += got;
     }
     return std::min(n, end_ - begin_);
+}
+
+// Grows only when the buffer is full of real bytes, and by doubling, so memory
+// follows what the file holds, not what a length field claims; when the source
+// is known to hold all `n` bytes, straight to n (fewer copies and fresh pages).
+size_t RecordReader::grown_size(size_t n) const {
+    size_t size = std::max(MIN_BUFFER, buf_.size() * 2);
+    const size_t have = end_ - begin_;
+    if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, n);
+    return std::min(MAX_BUFFER, size);
 }
 
 bool RecordReader::next(Record& out) {

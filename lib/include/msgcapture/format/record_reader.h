@@ -35,6 +35,7 @@ public:
 private:
     // Makes at least `n` bytes available from begin_; returns how many are (fewer only at the end).
     size_t fill(size_t n);
+    size_t grown_size(size_t n) const;  // the buffer's next size when it is full
     void warn(const std::string& text) const;
 
     std::unique_ptr<ByteSource> source_;
