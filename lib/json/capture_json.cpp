@@ -105,8 +105,9 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
             batch.error = std::current_exception();
         }
     };
-    // Two batches per worker keep every worker busy while the oldest is written.
-    OrderedWork<EntryBatch> work(workers, 2 * workers + 2, format);
+    // One batch per worker, one being filled and one written or waiting to be:
+    // more measured no faster here and only took memory.
+    OrderedWork<EntryBatch> work(workers, workers + 2, format);
 
     JsonExportStats stats;
     size_t payload_in_flight = 0;
