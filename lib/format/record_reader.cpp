@@ -1,6 +1,7 @@
 #include "msgcapture/format/record_reader.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "msgcapture/protocol/constants.h"
 
@@ -47,11 +48,13 @@ size_t RecordReader::fill(size_t n) {
 
 // Grows only when the buffer is full of real bytes, and by doubling, so memory
 // follows what the file holds, not what a length field claims; when the source
-// is known to hold all `n` bytes, straight to n (fewer copies and fresh pages).
+// is known to hold all `n` bytes, straight to the power of two that holds them
+// (the size the doubling would reach, without the copies and fresh pages of
+// the steps between).
 size_t RecordReader::grown_size(size_t n) const {
     size_t size = std::max(MIN_BUFFER, buf_.size() * 2);
     const size_t have = end_ - begin_;
-    if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, n);
+    if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, std::bit_ceil(n));
     return std::min(MAX_BUFFER, size);
 }
 
