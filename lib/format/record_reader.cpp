@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "msgcapture/protocol/constants.h"
 
@@ -27,16 +28,23 @@ void RecordReader::warn(const std::string& text) const {
 
 size_t RecordReader::fill(size_t n) {
     while (end_ - begin_ < n && !at_end_) {
-        if (end_ == buf_.size()) {
-            if (begin_ > 0) {
-                std::copy(buf_.begin() + static_cast<std::ptrdiff_t>(begin_),
-                          buf_.begin() + static_cast<std::ptrdiff_t>(end_), buf_.begin());
-                end_ -= begin_;
-                begin_ = 0;
+        if (end_ == buf_size_) {
+            // Move the unconsumed bytes to the front; into a larger buffer when
+            // they fill this one. New buffers are not zero-filled: read() writes them.
+            const size_t have = end_ - begin_;
+            if (have == buf_size_) {
+                const size_t size = grown_size(n);
+                auto bigger = std::make_unique_for_overwrite<uint8_t[]>(size);
+                if (have > 0) std::memcpy(bigger.get(), buf_.get() + begin_, have);
+                buf_ = std::move(bigger);
+                buf_size_ = size;
+            } else if (begin_ > 0) {
+                std::memmove(buf_.get(), buf_.get() + begin_, have);
             }
-            if (end_ == buf_.size()) buf_.resize(grown_size(n));
+            begin_ = 0;
+            end_ = have;
         }
-        size_t got = source_->read(buf_.data() + end_, buf_.size() - end_);
+        size_t got = source_->read(buf_.get() + end_, buf_size_ - end_);
         if (got == 0) {
             at_end_ = true;
             if (auto note = source_->end_warning(); !note.empty()) warn(note);
@@ -52,7 +60,7 @@ size_t RecordReader::fill(size_t n) {
 // (the size the doubling would reach, without the copies and fresh pages of
 // the steps between).
 size_t RecordReader::grown_size(size_t n) const {
-    size_t size = std::max(MIN_BUFFER, buf_.size() * 2);
+    size_t size = std::max(MIN_BUFFER, buf_size_ * 2);
     const size_t have = end_ - begin_;
     if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, std::bit_ceil(n));
     return std::min(MAX_BUFFER, size);
@@ -71,12 +79,12 @@ bool RecordReader::next(Record& out) {
         finished_ = true;
         return false;
     }
-    out.header = parse_record_header(buf_.data() + begin_);
+    out.header = parse_record_header(buf_.get() + begin_);
     out.offset = offset_;
     const uint64_t declared = out.header.length;
     const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(std::min<uint64_t>(declared, MAX_PROTOCOL_MESSAGE_LENGTH + 1));
     const size_t got = fill(wanted) - RECORD_HEADER_SIZE;
-    const uint8_t* payload = buf_.data() + begin_ + RECORD_HEADER_SIZE;
+    const uint8_t* payload = buf_.get() + begin_ + RECORD_HEADER_SIZE;
 
     if (got < declared && got < wanted - RECORD_HEADER_SIZE) {
         out.status = RecordStatus::Truncated;

@@ -41,7 +41,8 @@ private:
     std::unique_ptr<ByteSource> source_;
     std::string name_;
     WarningHandler warn_;
-    std::vector<uint8_t> buf_;
+    std::unique_ptr<uint8_t[]> buf_;
+    size_t buf_size_ = 0;
     size_t begin_ = 0;         // first unconsumed byte in buf_
     size_t end_ = 0;           // one past the last valid byte in buf_
     uint64_t offset_ = 0;      // stream offset of buf_[begin_]
