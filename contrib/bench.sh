@@ -12,6 +12,15 @@ bin=build-release
 work=bench-output
 mkdir -p "$work"
 
+# Parses capture directory $1 with -j $2 to /dev/null; prints the peak RSS in KB.
+parse_peak_kb() {
+  { /usr/bin/time -f "%M" "$bin/tools/message-capture-parser/message-capture-parser" -n -j "$2" "$1" -o /dev/null; } 2>&1 | tail -n 1
+}
+# How -j $1 reads in the output.
+threads_label() {
+  if [ "$1" = 1 ]; then echo "1 thread "; else echo "$(nproc) threads"; fi
+}
+
 echo "== parser: generated captures with a mainnet-like mix, JSON to /dev/null, best of 5"
 for size in 20 200; do
   dir="$work/capture-${size}mb"
@@ -26,12 +35,12 @@ for size in 20 200; do
     rss=0
     for run in 1 2 3 4 5; do
       start=$(date +%s%N)
-      kb=$( { /usr/bin/time -f "%M" "$bin/tools/message-capture-parser/message-capture-parser" -n -j "$jobs" "$dir" -o /dev/null; } 2>&1 | tail -n 1)
+      kb=$(parse_peak_kb "$dir" "$jobs")
       ns=$(( $(date +%s%N) - start ))
       if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
       [ "$kb" -gt "$rss" ] && rss=$kb
     done
-    label=$([ "$jobs" = 1 ] && echo "1 thread " || echo "$(nproc) threads")
+    label=$(threads_label "$jobs")
     awk -v b="$bytes" -v r="$records" -v ns="$best" -v m="$rss" -v n="$size" -v l="$label" 'BEGIN {
       s = ns / 1e9
       printf "  %3d MB capture, %s: %.3f s, %.0f MB/s, %.0f messages/s, peak RSS %.1f MB\n", n, l, s, b / s / 1e6, r / s, m / 1024 }'
@@ -44,8 +53,8 @@ if [ ! -d "$dense" ]; then
   "$bin/tools/capture-generator/capture-generator" --mix dense --size 240 --peers 1 -o "$dense" > "$dense.txt"
 fi
 for jobs in 1 0; do
-  kb=$( { /usr/bin/time -f "%M" "$bin/tools/message-capture-parser/message-capture-parser" -n -j "$jobs" "$dense" -o /dev/null; } 2>&1 | tail -n 1)
-  label=$([ "$jobs" = 1 ] && echo "1 thread " || echo "$(nproc) threads")
+  kb=$(parse_peak_kb "$dense" "$jobs")
+  label=$(threads_label "$jobs")
   awk -v m="$kb" -v l="$label" 'BEGIN { printf "  %s: peak RSS %.1f MB\n", l, m / 1024 }'
 done
 
