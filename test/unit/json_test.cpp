@@ -117,7 +117,7 @@ TEST(JsonWriter, HexMatchesAByteAtATimeReference) {
 // Integers around every power of ten and the 32-bit boundary, where the
 // writer's digit loop changes step, match std::to_string.
 TEST(JsonWriter, IntegersMatchToString) {
-    std::vector<uint64_t> values = {0, UINT32_MAX, uint64_t{UINT32_MAX} + 1, UINT64_MAX};
+    std::vector<uint64_t> values = {0, UINT32_MAX, uint64_t{UINT32_MAX} + 1, 10000000000000000000ULL, UINT64_MAX};
     for (uint64_t p = 1; p <= UINT64_MAX / 10; p *= 10) {
         for (uint64_t v : {p - 1, p, p + 1, 10 * p - 1}) values.push_back(v);
     }
