@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <array>
+#include <string>
+
 #include "msgcapture/protocol/hash.h"
 
 using namespace msgcapture;
