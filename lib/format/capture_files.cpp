@@ -13,7 +13,6 @@ namespace fs = boost::filesystem;
 namespace msgcapture {
 namespace {
 
-
 std::vector<std::string> search_directory(const fs::path& dir) {
     std::vector<std::string> found;
     boost::system::error_code ec;
