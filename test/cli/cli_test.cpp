@@ -123,8 +123,8 @@ TEST(Cli, AnyNumberOfJobsGivesTheSameOutput) {
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     ProcessResult one = run_process({parser_binary(), "-j", "1", (dir / "capture").string()});
     ASSERT_EQ(one.exit_code, 0) << one.err;
-    // One entry per line (doc/parser.md): counted without building a 20 MB
-    // document, which took most of a minute under the sanitizers.
+    // One entry per line (doc/parser.md): counted without building a 23 MB
+    // document, which took about 20 s under the sanitizers.
     size_t entries = 0;
     for (size_t at = one.out.find("\n{"); at != std::string::npos; at = one.out.find("\n{", at + 1)) ++entries;
     EXPECT_NE(gen.out.find(": " + std::to_string(entries) + " records"), std::string::npos) << gen.out;
