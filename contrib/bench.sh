@@ -4,10 +4,10 @@
 # captures of 20 MB and 200 MB (and the worst case for memory), the capture
 # write path against its two baselines, and a node's message rate with capture
 # off and on.
-set -euo pipefail
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
-BUILD_DIR=build-release contrib/build.sh -DCMAKE_BUILD_TYPE=Release -DMSGCAPTURE_BUILD_TESTS=ON >/dev/null
+BUILD_DIR=build-release contrib/build.sh --quiet -DCMAKE_BUILD_TYPE=Release -DMSGCAPTURE_BUILD_TESTS=ON
 bin=build-release
 work=bench-output
 mkdir -p "$work"

@@ -4,10 +4,11 @@
 # capture every message, and the parser turns the captures into JSON that the
 # demo summarises. Nothing leaves 127.0.0.1: every node runs with -connect
 # (or -connect=0) and -dnsseed=0.
-set -euo pipefail
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
-BUILD_DIR=build contrib/build.sh >/dev/null
+echo "Building (output in build/build.log)..."
+BUILD_DIR=build contrib/build.sh --quiet
 
 bitcoind=build/src/bitcoind
 parser=build/tools/message-capture-parser/message-capture-parser

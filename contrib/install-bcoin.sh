@@ -5,8 +5,9 @@
 # Node.js, and with --memory=true bcoin does not need it (the test preloads a
 # stand-in so that bdb's require of it succeeds). The other native modules
 # are rebuilt from source.
-set -euo pipefail
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
+require_command npm npm
 dest=${1:-build/bcoin}
 if [ -f "$dest/node_modules/bcoin/package.json" ] && [ -f "$dest/node_modules/mrmr/build/Release/mrmr.node" ]; then
   exit 0
@@ -14,7 +15,7 @@ fi
 mkdir -p "$dest"
 cd "$dest"
 [ -f package.json ] || echo '{"name": "msgcapture-interop", "private": true}' > package.json
-npm install --no-audit --no-fund --ignore-scripts bcoin@1.0.2 >/dev/null
-npm rebuild bcrypto bsip bstring mrmr secp256k1 >/dev/null
+quietly npm-install.log npm install --no-audit --no-fund --ignore-scripts bcoin@1.0.2
+quietly npm-rebuild.log npm rebuild bcrypto bsip bstring mrmr secp256k1
 test -f node_modules/mrmr/build/Release/mrmr.node
 echo "bcoin 1.0.2 installed in $dest"

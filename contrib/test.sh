@@ -2,7 +2,7 @@
 # Sets up the machine and runs every test: a normal build, then the whole suite
 # again under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
 # pass of every fuzzer.
-set -euo pipefail
+source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
 contrib/install-bcoin.sh build/bcoin   # an independent node for the interop test

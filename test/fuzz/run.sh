@@ -2,13 +2,16 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for
 # SECONDS (default 60), seeded from the conformance captures and sample
 # inputs. Usage: test/fuzz/run.sh [seconds]
-set -euo pipefail
+source "$(dirname "$0")/../../contrib/common.sh"
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 build=build-fuzz
-cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request >/dev/null
+require_command clang++ clang
+require_command python3 python3
+quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
+quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request
 
 corpus=$build/corpus
 mkdir -p "$corpus"/{capture,roundtrip,transport,rpc}

@@ -1,0 +1,27 @@
+# Sourced by the contrib scripts: strict mode, and a failure that says where it
+# happened. Without the ERR trap, `set -e` ends a script with a bare exit
+# status and the user is left guessing which step failed.
+set -Eeuo pipefail
+trap 'status=$?; echo "${BASH_SOURCE[0]##*/}: line $LINENO: '\''$BASH_COMMAND'\'' failed with status $status" >&2; exit $status' ERR
+
+# Fails unless COMMAND is on PATH, naming the Debian package that provides it.
+require_command() {  # command debian-package
+  command -v "$1" >/dev/null && return 0
+  echo "$1 is not installed: install the Debian package $2 (contrib/install-deps.sh installs every package)" >&2
+  return 1
+}
+
+# Runs a command with its output in LOG; shows the output only when it fails,
+# from the first error onwards, so that a quiet step never hides its error.
+quietly() {  # log command...
+  local log=$1; shift
+  mkdir -p "$(dirname "$log")"
+  if "$@" >"$log" 2>&1; then return 0; else
+    local status=$? first
+    first=$(grep -n -m1 -E '^FAILED:|CMake Error|error:|^E: |^npm ERR!' "$log" | cut -d: -f1 || true)
+    first=${first:-1}
+    echo "'$*' failed with status $status; its output from the first error (full log: $log):" >&2
+    sed -n "${first},$((first + 199))p" "$log" >&2
+    return $status
+  fi
+}
