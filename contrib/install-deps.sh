@@ -1,32 +1,42 @@
 #!/usr/bin/env bash
-# Installs everything the project needs to build and test, from Debian's packages.
-set -euo pipefail
+# Installs every Debian package that the build, the tests, the demo and the
+# benchmarks use; doc/dependencies.md says why each is needed. CMake checks the
+# build's and the tests' packages again at configure time, by name.
+source "$(dirname "$0")/common.sh"
 
 packages=(
-  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
-  libboost-filesystem-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-  libzstd-dev zstd libssl-dev libcli11-dev
-  python3 bsdutils curl time libbenchmark-dev
-  tshark
+  # the build: compiler, CMake and Ninja, and the libraries
+  build-essential cmake ninja-build
+  libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
+  # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal
+  libgtest-dev libgmock-dev tshark bsdutils
+  # the fuzzers (clang's libFuzzer and sanitizer runtimes) and their seed corpus
+  clang libclang-rt-14-dev python3
+  # the demo: JSON-RPC calls
+  curl
+  # the benchmarks: Google Benchmark, and /usr/bin/time for peak memory
+  libbenchmark-dev time
 )
+# Node.js and npm run bcoin for the interop test (contrib/install-bcoin.sh
+# rebuilds its native modules with node-gyp); a machine that has them, from
+# any source, keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm node-gyp libnode-dev)
+fi
 
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else require_command sudo sudo && sudo "$@"; fi
 }
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# Node.js and npm run bcoin for the interop test; a machine that has them
-# (from any source) keeps its own.
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  missing+=(nodejs npm node-gyp libnode-dev)
-fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing: ${missing[*]}"
+  echo "Installing from Debian: ${missing[*]}"
   as_root apt-get update -qq
   # tshark asks whether non-root users may capture; the answer (no) is given here.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  quietly "${TMPDIR:-/tmp}/msgcapture-install-deps.log" \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
