@@ -178,14 +178,13 @@ TEST(Cli, ADirectoryFileAndItsDuplicateAreReadOnce) {
 // The progress bar goes to stderr only when it is a terminal; `script` gives
 // the parser a pseudo-terminal.
 TEST(Cli, ProgressBarOnlyOnATerminalAndNotWithNoProgressBar) {
-    if (run_process({"sh", "-c", "command -v script"}).exit_code != 0) GTEST_SKIP() << "script(1) not installed";
     TempDir dir;
     const std::string out = (dir / "out.json").string();
     const std::string cmd = parser_binary() + " -o " + out + " " + core_capture().string();
-    ProcessResult tty = run_process({"script", "-qec", cmd, "/dev/null"});
+    ProcessResult tty = run_process({MSGCAPTURE_SCRIPT_BINARY, "-qec", cmd, "/dev/null"});
     EXPECT_EQ(tty.exit_code, 0);
     EXPECT_NE(tty.out.find("100%"), std::string::npos) << tty.out;
-    ProcessResult quiet = run_process({"script", "-qec", cmd + " -n", "/dev/null"});
+    ProcessResult quiet = run_process({MSGCAPTURE_SCRIPT_BINARY, "-qec", cmd + " -n", "/dev/null"});
     EXPECT_EQ(quiet.out.find("%"), std::string::npos) << quiet.out;
     ProcessResult piped = run_process({parser_binary(), "-o", out, core_capture().string()});
     EXPECT_TRUE(piped.err.empty()) << piped.err;
