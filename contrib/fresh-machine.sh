@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Runs the README's commands on a fresh Debian 12 machine: a minimal root made
+# with debootstrap for this run alone, holding only what `git archive HEAD`
+# has (so an untracked or ignored file cannot help) and ../shared beside it.
+# From the host it takes only the package-registry setup: apt's sources and
+# configuration, /etc/resolv.conf, the CA certificates under
+# /usr/local/share/ca-certificates and /etc/npmrc. .ci/run runs it.
+#
+# Usage: contrib/fresh-machine.sh [--command test|demo|all] [--keep] [--dir DIR]
+#        contrib/fresh-machine.sh --enter ROOT [command...]
+#   --command  which README command to run: test, demo, or all (default: the
+#              test command, then the demo)
+#   --keep     keep the root afterwards, for debugging (--enter opens it)
+#   --dir      where to make the root (default: /var/tmp)
+#   --enter    a shell, or a command, inside a root kept with --keep
+# Needs root (debootstrap, mount, chroot). Everything it mounts is in a mount
+# namespace of its own, and is unmounted and removed on exit, failure included.
+source "$(dirname "$0")/common.sh"
+project=$(cd "$(dirname "$0")/.." && pwd)
+
+usage() { sed -n '/^# Usage:/,/^# Needs root/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+command=all keep=false parent=/var/tmp enter=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --command) command=${2:-}; shift 2 ;;
+    --keep) keep=true; shift ;;
+    --dir) parent=${2:-}; shift 2 ;;
+    --enter) enter=${2:-}; shift 2; break ;;
+    -h|--help) usage ;;
+    *) echo "fresh-machine.sh: unknown option $1" >&2; usage ;;
+  esac
+done
+case $command in test|demo|all) ;; *) echo "fresh-machine.sh: --command takes test, demo or all" >&2; usage ;; esac
+if [ "$(id -u)" -ne 0 ]; then
+  echo "fresh-machine.sh needs root: debootstrap, mount and chroot do" >&2
+  exit 1
+fi
+
+# A private mount namespace, so that no mount can leak to the host or outlive
+# this script, and a PID namespace, so that no process started inside does.
+if [ -z "${MSGCAPTURE_FRESH_NAMESPACE:-}" ]; then
+  require_command unshare util-linux
+  exec env MSGCAPTURE_FRESH_NAMESPACE=1 unshare --mount --propagation private --pid --fork --kill-child "$0" \
+    --command "$command" $($keep && echo --keep) --dir "$parent" ${enter:+--enter "$enter"} "$@"
+fi
+
+mount_system() {  # root
+  mount -t proc proc "$1/proc"
+  mount --rbind /sys "$1/sys"   # with the tracing file systems under it
+  mount --rbind /dev "$1/dev"   # with /dev/pts and /dev/shm under it
+}
+
+unmount_system() {  # root
+  local m
+  for m in dev sys proc; do
+    if mountpoint -q "$1/$m"; then umount -R "$1/$m" || umount -R -l "$1/$m"; fi
+  done
+}
+
+# Runs a command in the root as a fresh login would: none of the host's
+# environment but CI's own flags.
+in_root() {  # root command...
+  local root=$1; shift
+  chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    ${CI:+CI="$CI"} ${FUZZ_SECONDS:+FUZZ_SECONDS="$FUZZ_SECONDS"} "$@"
+}
+
+if [ -n "$enter" ]; then
+  [ -d "$enter/etc/apt" ] || { echo "fresh-machine.sh: $enter is not a root made by this script" >&2; exit 1; }
+  mount_system "$enter"
+  trap 'unmount_system "$enter"' EXIT
+  if [ $# -gt 0 ]; then in_root "$enter" "$@"; else in_root "$enter" bash -c 'cd /build/msgcapture 2>/dev/null; exec bash -i'; fi
+  exit
+fi
+
+# The README opens with its two commands: the demo, then the tests.
+mapfile -t readme_commands < <(awk '/^```/ { if (open) exit; open = 1; next } open' "$project/README.md")
+if [ ${#readme_commands[@]} -ne 2 ]; then
+  echo "fresh-machine.sh: README.md must open with a block of exactly two commands (the demo, then the tests)" >&2
+  exit 1
+fi
+demo_command=${readme_commands[0]} test_command=${readme_commands[1]}
+
+# The mirror the host's apt uses for Debian itself (not its security suite),
+# from one-line (.list) or deb822 (.sources) sources.
+host_mirror() {
+  {
+    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+      awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++; if ($i ~ /^\[/ || $i ~ /\]$/) i++; print $(i + 1), $i }'
+    cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      awk 'function flush() { if (types ~ /(^| )deb( |$)/ && enabled != "no") { n = split(suites, s, " "); split(uris, u, " "); for (j = 1; j <= n; j++) print s[j], u[1] } types = suites = uris = enabled = "" }
+           /^[ \t]*$/ { flush(); next }
+           /^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
+           /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
+           /^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
+           /^Enabled:/ { enabled = $2 }
+           END { flush() }'
+  } | awk '$1 == "bookworm" { print $2; exit }'
+}
+
+mirror=$(host_mirror)
+if [ -z "$mirror" ]; then
+  echo "fresh-machine.sh: the host's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d) name no bookworm mirror" >&2
+  exit 1
+fi
+if ! command -v debootstrap >/dev/null; then
+  echo "== installing debootstrap on the host"
+  quietly /var/tmp/msgcapture-debootstrap-install.log \
+    sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap'
+fi
+if [ -n "$(git -C "$project" status --porcelain --untracked-files=no)" ]; then
+  echo "fresh-machine.sh: note: the work tree has uncommitted changes; the root gets HEAD without them" >&2
+fi
+
+mkdir -p "$parent"
+work=$(mktemp -d "$parent/msgcapture-fresh.XXXXXX")
+root=$work/root
+cleanup() {
+  local status=$?
+  unmount_system "$root"
+  if findmnt -n -l -o TARGET | grep -qF "$root/"; then
+    echo "fresh-machine.sh: something is still mounted under $root; not removing $work" >&2
+  elif $keep; then
+    echo "The root is kept in $root (logs in $work); enter it with: contrib/fresh-machine.sh --enter $root"
+  else
+    rm -rf --one-file-system "$work"
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+started=$SECONDS
+echo "== debootstrap --variant=minbase bookworm (mirror from the host's apt sources) into $root"
+quietly "$work/debootstrap.log" debootstrap --variant=minbase bookworm "$root" "$mirror"
+echo "   done in $((SECONDS - started)) s: $(cat "$root/etc/debian_version"), $(chroot "$root" dpkg-query -f . -W | wc -c) packages"
+
+echo "== the host's package-registry setup: apt sources and configuration, DNS, CA certificates, npm"
+rm -f "$root/etc/apt/sources.list"
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources /etc/apt/apt.conf \
+         /etc/apt/apt.conf.d /etc/apt/auth.conf.d /etc/apt/preferences.d /etc/apt/trusted.gpg.d /etc/apt/keyrings; do
+  [ -e "$f" ] && cp -a "$f" "$(dirname "$root$f")/"
+done
+cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/usr/local/share/ca-certificates"
+cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
+[ -e /etc/npmrc ] && cp -a /etc/npmrc "$root/etc/npmrc"
+
+echo "== the project (git archive HEAD) in /build/msgcapture, ../shared in /build/shared"
+mkdir -p "$root/build"
+git -C "$project" archive --format=tar --prefix=msgcapture/ HEAD | tar -x -C "$root/build"
+if [ -d "$project/../shared" ]; then
+  cp -a "$project/../shared" "$root/build/shared"
+else
+  echo "fresh-machine.sh: note: there is no ../shared beside the project" >&2
+fi
+echo "   commit $(git -C "$project" rev-parse --short HEAD): $(git -C "$project" log -1 --format=%s | cut -c1-80)"
+
+mount_system "$root"
+# The certificates take effect through the ca-certificates package, which the
+# minimal root lacks; apt reaches the mirror without it.
+quietly "$work/ca-certificates.log" in_root "$root" sh -c \
+  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates && update-ca-certificates'
+
+run_readme_command() {  # label command
+  local start=$SECONDS
+  echo "== fresh machine: the README's $1 command: $2"
+  in_root "$root" bash -c "cd /build/msgcapture && $2"
+  echo "== fresh machine: the $1 command passed in $((SECONDS - start)) s"
+}
+case $command in
+  test) run_readme_command test "$test_command" ;;
+  demo) run_readme_command demo "$demo_command" ;;
+  all) run_readme_command test "$test_command"; run_readme_command demo "$demo_command" ;;
+esac
+echo "== fresh machine: done in $((SECONDS - started)) s"
