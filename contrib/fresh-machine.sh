@@ -18,7 +18,10 @@
 source "$(dirname "$0")/common.sh"
 project=$(cd "$(dirname "$0")/.." && pwd)
 
-usage() { sed -n '/^# Usage:/,/^# Needs root/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() {  # exit-status: the usage text, from this header, to stdout on success and stderr otherwise
+  awk '/^# Usage:/ { p = 1 } p && !/^#/ { exit } p { sub(/^# ?/, ""); print }' "$0" >&$(( $1 == 0 ? 1 : 2 ))
+  exit "$1"
+}
 
 command=all keep=false parent=/var/tmp enter=""
 while [ $# -gt 0 ]; do
@@ -27,11 +30,11 @@ while [ $# -gt 0 ]; do
     --keep) keep=true; shift ;;
     --dir) parent=${2:-}; shift 2 ;;
     --enter) enter=${2:-}; shift 2; break ;;
-    -h|--help) usage ;;
-    *) echo "fresh-machine.sh: unknown option $1" >&2; usage ;;
+    -h|--help) usage 0 ;;
+    *) echo "fresh-machine.sh: unknown option $1" >&2; usage 2 ;;
   esac
 done
-case $command in test|demo|all) ;; *) echo "fresh-machine.sh: --command takes test, demo or all" >&2; usage ;; esac
+case $command in test|demo|all) ;; *) echo "fresh-machine.sh: --command takes test, demo or all" >&2; usage 2 ;; esac
 if [ "$(id -u)" -ne 0 ]; then
   echo "fresh-machine.sh needs root: debootstrap, mount and chroot do" >&2
   exit 1
