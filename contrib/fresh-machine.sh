@@ -89,17 +89,22 @@ demo_command=${readme_commands[0]} test_command=${readme_commands[1]}
 # The mirror the host's apt uses for Debian itself (not its security suite),
 # from one-line (.list) or deb822 (.sources) sources.
 host_mirror() {
-  {
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-      awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++; if ($i ~ /^\[/ || $i ~ /\]$/) i++; print $(i + 1), $i }'
-    cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-      awk 'function flush() { if (types ~ /(^| )deb( |$)/ && enabled != "no") { n = split(suites, s, " "); split(uris, u, " "); for (j = 1; j <= n; j++) print s[j], u[1] } types = suites = uris = enabled = "" }
-           /^[ \t]*$/ { flush(); next }
-           /^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
-           /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
-           /^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
-           /^Enabled:/ { enabled = $2 }
-           END { flush() }'
+  local lists=() stanzas=() f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && lists+=("$f"); done
+  for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && stanzas+=("$f"); done
+  {  # "suite uri" lines
+    [ ${#lists[@]} -eq 0 ] || awk '{ sub(/\[[^]]*\]/, "") } $1 == "deb" { print $3, $2 }' "${lists[@]}"
+    [ ${#stanzas[@]} -eq 0 ] || awk '
+      function flush() {
+        if (types ~ /(^| )deb( |$)/ && enabled != "no") { n = split(suites, s, " "); split(uris, u, " "); for (j = 1; j <= n; j++) print s[j], u[1] }
+        types = suites = uris = enabled = ""
+      }
+      FNR == 1 || /^[ \t]*$/ { flush() }
+      sub(/^Types:[ \t]*/, "") { types = $0 }
+      sub(/^Suites:[ \t]*/, "") { suites = $0 }
+      sub(/^URIs:[ \t]*/, "") { uris = $0 }
+      sub(/^Enabled:[ \t]*/, "") { enabled = tolower($0) }
+      END { flush() }' "${stanzas[@]}"
   } | awk '$1 == "bookworm" { print $2; exit }'
 }
 
