@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
   # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal
-  libgtest-dev libgmock-dev tshark bsdutils
+  libgtest-dev tshark bsdutils
   # the fuzzers (clang's libFuzzer and sanitizer runtimes) and their seed corpus
   clang libclang-rt-14-dev python3
   # the demo: JSON-RPC calls
