@@ -25,3 +25,9 @@ quietly() {  # log command...
     return $status
   fi
 }
+
+# Prints a section title with the time since the script started, so that a
+# long run's log shows where the time went.
+section() {  # title
+  printf '== %s (at %d:%02d)\n' "$1" $((SECONDS / 60)) $((SECONDS % 60))
+}

@@ -4,17 +4,19 @@
 # pass of every fuzzer.
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
+section "setup: Debian packages, and bcoin from npm"
 contrib/install-deps.sh
 contrib/install-bcoin.sh build/bcoin   # an independent node for the interop test
 
-echo "== build and test (RelWithDebInfo)"
+section "build and test (RelWithDebInfo)"
 BUILD_DIR=build contrib/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
-echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
+section "build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 BUILD_DIR=build-sanitize contrib/build.sh -DCMAKE_BUILD_TYPE=Debug -DMSGCAPTURE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)"
 
-echo "== fuzz smoke pass (libFuzzer, clang, ASan + UBSan; test/fuzz/run.sh for longer runs)"
+section "fuzz smoke pass (libFuzzer, clang, ASan + UBSan; test/fuzz/run.sh for longer runs)"
 test/fuzz/run.sh "${FUZZ_SECONDS:-20}"
+section "every test passed"
