@@ -2,7 +2,15 @@
 # happened. Without the ERR trap, `set -e` ends a script with a bare exit
 # status and the user is left guessing which step failed.
 set -Eeuo pipefail
-trap 'status=$?; echo "${BASH_SOURCE[0]##*/}: line $LINENO: '\''$BASH_COMMAND'\'' failed with status $status" >&2; exit $status' ERR
+report_failure() {  # status line command
+  local what=" '$3'"
+  # A function that failed leaves its own 'return' as the command; the line is the caller's.
+  [[ $3 == return* ]] && what=""
+  local file=${BASH_SOURCE[1]:-$0}
+  echo "${file##*/}: line $2:$what failed with status $1" >&2
+  exit "$1"
+}
+trap 'report_failure $? $LINENO "$BASH_COMMAND"' ERR
 
 # Fails unless COMMAND is on PATH, naming the Debian package that provides it.
 require_command() {  # command debian-package
