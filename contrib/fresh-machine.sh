@@ -157,15 +157,16 @@ mkdir -p "$root/usr/local/share/ca-certificates"
 cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 [ -e /etc/npmrc ] && cp -a /etc/npmrc "$root/etc/npmrc"
 
-echo "== the project (git archive HEAD) in /build/msgcapture, ../shared in /build/shared"
+echo "== the project (git archive HEAD) in /build/msgcapture"
 mkdir -p "$root/build"
 git -C "$project" archive --format=tar --prefix=msgcapture/ HEAD | tar -x -C "$root/build"
+echo "   commit $(git -C "$project" rev-parse --short HEAD): $(git -C "$project" log -1 --format=%s | cut -c1-80)"
 if [ -d "$project/../shared" ]; then
   cp -a "$project/../shared" "$root/build/shared"
+  echo "   ../shared beside it, in /build/shared"
 else
   echo "fresh-machine.sh: note: there is no ../shared beside the project" >&2
 fi
-echo "   commit $(git -C "$project" rev-parse --short HEAD): $(git -C "$project" log -1 --format=%s | cut -c1-80)"
 
 mount_system "$root"
 # The certificates take effect through the ca-certificates package, which the
@@ -176,8 +177,13 @@ quietly "$work/ca-certificates.log" in_root "$root" sh -c \
 run_readme_command() {  # label command
   local start=$SECONDS
   echo "== fresh machine: the README's $1 command: $2"
-  in_root "$root" bash -c "cd /build/msgcapture && $2"
-  echo "== fresh machine: the $1 command passed in $((SECONDS - start)) s"
+  if in_root "$root" bash -c "cd /build/msgcapture && $2"; then
+    echo "== fresh machine: the $1 command passed in $((SECONDS - start)) s"
+  else
+    local status=$?
+    echo "== fresh machine: the $1 command ($2) FAILED with status $status after $((SECONDS - start)) s" >&2
+    exit $status
+  fi
 }
 case $command in
   test) run_readme_command test "$test_command" ;;
