@@ -7,6 +7,7 @@
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
+require_command /usr/bin/time time
 BUILD_DIR=build-release contrib/build.sh --quiet -DCMAKE_BUILD_TYPE=Release -DMSGCAPTURE_BUILD_TESTS=ON
 bin=build-release
 work=bench-output

@@ -7,6 +7,8 @@
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
+require_command curl curl
+require_command python3 python3
 echo "Building (output in build/build.log)..."
 BUILD_DIR=build contrib/build.sh --quiet
 
