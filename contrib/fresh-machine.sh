@@ -162,7 +162,8 @@ mkdir -p "$root/build"
 git -C "$project" archive --format=tar --prefix=msgcapture/ HEAD | tar -x -C "$root/build"
 echo "   commit $(git -C "$project" rev-parse --short HEAD): $(git -C "$project" log -1 --format=%s | cut -c1-80)"
 if [ -d "$project/../shared" ]; then
-  cp -a "$project/../shared" "$root/build/shared"
+  mkdir "$root/build/shared"
+  cp -a "$project/../shared/." "$root/build/shared/"   # /. also when ../shared is a link
   echo "   ../shared beside it, in /build/shared"
 else
   echo "fresh-machine.sh: note: there is no ../shared beside the project" >&2
