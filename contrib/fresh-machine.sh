@@ -150,12 +150,12 @@ echo "== the host's package-registry setup: apt sources and configuration, DNS, 
 rm -f "$root/etc/apt/sources.list"
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources /etc/apt/apt.conf \
          /etc/apt/apt.conf.d /etc/apt/auth.conf.d /etc/apt/preferences.d /etc/apt/trusted.gpg.d /etc/apt/keyrings; do
-  [ -e "$f" ] && cp -a "$f" "$(dirname "$root$f")/"
+  if [ -e "$f" ]; then cp -a "$f" "$(dirname "$root$f")/"; fi
 done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 mkdir -p "$root/usr/local/share/ca-certificates"
-cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
-[ -e /etc/npmrc ] && cp -a /etc/npmrc "$root/etc/npmrc"
+if [ -d /usr/local/share/ca-certificates ]; then cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"; fi
+if [ -e /etc/npmrc ]; then cp -a /etc/npmrc "$root/etc/npmrc"; fi
 
 echo "== the project (git archive HEAD) in /build/msgcapture"
 mkdir -p "$root/build"
