@@ -171,7 +171,7 @@ fi
 
 mount_system "$root"
 # The certificates take effect through the ca-certificates package, which the
-# minimal root lacks; apt reaches the mirror without it.
+# minimal root lacks; apt reaches an http mirror (as Debian's default is) without it.
 quietly "$work/ca-certificates.log" in_root "$root" sh -c \
   'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates && update-ca-certificates'
 
