@@ -44,8 +44,21 @@ fi
 # this script, and a PID namespace, so that no process started inside does.
 if [ -z "${MSGCAPTURE_FRESH_NAMESPACE:-}" ]; then
   require_command unshare util-linux
-  exec env MSGCAPTURE_FRESH_NAMESPACE=1 unshare --mount --propagation private --pid --fork --kill-child "$0" \
-    --command "$command" $($keep && echo --keep) --dir "$parent" ${enter:+--enter "$enter"} "$@"
+  set -- --command "$command" $($keep && echo --keep) --dir "$parent" ${enter:+--enter "$enter"} "$@"
+  if [ -n "$enter" ]; then  # a shell for a person, in the foreground
+    exec env MSGCAPTURE_FRESH_NAMESPACE=1 unshare --mount --propagation private --pid --fork --kill-child "$0" "$@"
+  fi
+  require_command pkill procps
+  MSGCAPTURE_FRESH_NAMESPACE=1 unshare --mount --propagation private --pid --fork --kill-child "$0" "$@" &
+  namespace=$!
+  # unshare ignores SIGINT and SIGTERM while it waits, and a background job
+  # ignores SIGINT: pass either on, as SIGTERM, to the script inside, which
+  # cleans up and exits.
+  trap 'pkill -TERM -P "$namespace" || true' INT TERM
+  while true; do
+    wait "$namespace" && status=0 || status=$?
+    kill -0 "$namespace" 2>/dev/null || exit "$status"
+  done
 fi
 
 mount_system() {  # root
@@ -127,6 +140,10 @@ work=$(mktemp -d "$parent/msgcapture-fresh.XXXXXX")
 root=$work/root
 cleanup() {
   local status=$?
+  trap '' INT TERM   # a second signal must not cut the clean-up short
+  # As PID 1 of its own namespace, this script can end every process started
+  # inside (a command still running, a node a test left) before unmounting.
+  if [ $$ -eq 1 ]; then kill -KILL -1 2>/dev/null || true; wait || true; fi
   unmount_system "$root"
   if findmnt -n -l -o TARGET | grep -qF "$root/"; then
     echo "fresh-machine.sh: something is still mounted under $root; not removing $work" >&2
@@ -138,7 +155,6 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT
 trap 'exit 143' TERM
 
 started=$SECONDS
@@ -178,7 +194,9 @@ quietly "$work/ca-certificates.log" in_root "$root" sh -c \
 run_readme_command() {  # label command
   local start=$SECONDS
   echo "== fresh machine: the README's $1 command: $2"
-  if in_root "$root" bash -c "cd /build/msgcapture && $2"; then
+  # In the background, so that a SIGTERM is handled at once, not when it ends.
+  in_root "$root" bash -c "cd /build/msgcapture && $2" &
+  if wait $!; then
     echo "== fresh machine: the $1 command passed in $((SECONDS - start)) s"
   else
     local status=$?
