@@ -130,6 +130,7 @@ if ! command -v debootstrap >/dev/null; then
   echo "== installing debootstrap on the host"
   quietly /var/tmp/msgcapture-debootstrap-install.log \
     sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap'
+  rm /var/tmp/msgcapture-debootstrap-install.log
 fi
 if [ -n "$(git -C "$project" status --porcelain --untracked-files=no)" ]; then
   echo "fresh-machine.sh: note: the work tree has uncommitted changes; the root gets HEAD without them" >&2
@@ -155,7 +156,9 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 143' TERM
+# Handled at once while a README command runs; during debootstrap and the
+# certificates' install, once that step ends.
+trap 'echo "fresh-machine.sh: stopping on a signal" >&2; exit 143' TERM
 
 started=$SECONDS
 echo "== debootstrap --variant=minbase bookworm (mirror from the host's apt sources) into $root"
