@@ -103,8 +103,8 @@ demo_command=${readme_commands[0]} test_command=${readme_commands[1]}
 # from one-line (.list) or deb822 (.sources) sources.
 host_mirror() {
   local lists=() stanzas=() f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && lists+=("$f"); done
-  for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && stanzas+=("$f"); done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do if [ -f "$f" ]; then lists+=("$f"); fi; done
+  for f in /etc/apt/sources.list.d/*.sources; do if [ -f "$f" ]; then stanzas+=("$f"); fi; done
   {  # "suite uri" lines
     [ ${#lists[@]} -eq 0 ] || awk '{ sub(/\[[^]]*\]/, "") } $1 == "deb" { print $3, $2 }' "${lists[@]}"
     [ ${#stanzas[@]} -eq 0 ] || awk '

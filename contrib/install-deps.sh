@@ -10,10 +10,10 @@ packages=(
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
   # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal
   libgtest-dev tshark bsdutils
-  # the fuzzers (clang's libFuzzer and sanitizer runtimes) and their seed corpus
-  clang libclang-rt-14-dev python3
-  # the demo: JSON-RPC calls
-  curl
+  # the fuzzers: clang, with its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
+  # the demo's JSON-RPC calls and JSON handling; python3 also seeds the fuzz corpus
+  curl python3
   # the benchmarks: Google Benchmark, and /usr/bin/time for peak memory
   libbenchmark-dev time
 )
