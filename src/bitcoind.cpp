@@ -2,10 +2,16 @@
 // and receives (-capturemessages). Options follow Bitcoin Core's.
 #include <pthread.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/filesystem.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -52,12 +58,17 @@ std::vector<OptionSpec> option_specs() {
         {"addnode", "Add a node to connect to and attempt to keep the connection open; repeatable", "<ip>", "", true},
         {"seednode", "Connect to a node to retrieve peer addresses, and disconnect; repeatable", "<ip>", ""},
         {"dnsseed", "Query for peer addresses via DNS lookup if the address table is empty", "", "1 unless -connect is given"},
-        {"maxconnections", "Maintain at most <n> connections to peers", "<n>", "125"},
+        {"maxconnections", "Maintain at most <n> connections to peers (fewer when file descriptors are short)", "<n>", "125"},
+        {"maxreceivebuffer", "Maximum per-connection receive buffer, <n>*1000 bytes", "<n>", "5000"},
+        {"maxsendbuffer", "Maximum per-connection memory usage for the send buffer, <n>*1000 bytes", "<n>", "1000"},
         {"rpcport", "Listen for JSON-RPC connections on <port>", "<port>", "8332, testnet3: 18332, testnet4: 48332, signet: 38332, regtest: 18443", true},
         {"rpcbind", "Bind the RPC server to this address; repeatable", "<addr>[:port]", "127.0.0.1 and ::1", true},
         {"rpcallowip", "Allow JSON-RPC connections from this source: an IP or a subnet; repeatable", "<ip>", "localhost"},
         {"rpcuser", "Username for JSON-RPC connections", "<user>", ""},
         {"rpcpassword", "Password for JSON-RPC connections", "<pw>", ""},
+        {"rpcthreads", "Set the number of threads to service RPC calls", "<n>", "16"},
+        {"rpcworkqueue", "Set the depth of the work queue to service RPC calls", "<n>", "64"},
+        {"rpcservertimeout", "Timeout during HTTP requests, in seconds", "<n>", "30"},
         {"server", "Accept JSON-RPC commands", "", "1"},
         {"printtoconsole", "Send trace/debug info to the console as well as debug.log", "", "0"},
         {"debug", "Output debug logging for a category (net, or 1 for all); repeatable", "<category>", ""},
@@ -66,6 +77,22 @@ std::vector<OptionSpec> option_specs() {
         {"capturecompress", "Write capture files compressed with zstd (msgs_*.dat.zst)", "", "0"},
         {"capturesessionrate", "Capture at most <n> new connections per peer IP per minute (and 300 in all); 0: no per-IP limit", "<n>", "10"},
     };
+}
+
+// Bitcoin Core keeps this many descriptors for its own files (MIN_CORE_FILEDESCRIPTORS).
+constexpr int RESERVED_FILE_DESCRIPTORS = 150;
+
+// Raises the soft limit on open files to the hard limit, as Core does; returns the limit now in force.
+int raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    constexpr rlim_t CAP = 1 << 20;  // far past any use here, and fits an int
+    return static_cast<int>(limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > CAP ? CAP : limit.rlim_cur);
 }
 
 std::string default_datadir() {
@@ -79,6 +106,35 @@ std::string expand_home(const std::string& path) {
         return std::string(home ? home : ".") + path.substr(1);
     }
     return path;
+}
+
+// Writes `content` to `path` readable by the owner only, from the first byte
+// on: a temporary file created with mode 0600 is renamed over `path`, so that
+// nobody can read a half-written file or one with the umask's mode. Returns
+// the error, if any.
+std::optional<std::string> write_private_file(const std::string& path, const std::string& content) {
+    const std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());  // a stale one from a crash; O_EXCL below must create it
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return std::string(std::strerror(errno));
+    size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const std::string error = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return error;
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string error = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return error;
+    }
+    return std::nullopt;
 }
 
 int run(int argc, char** argv) {
@@ -133,6 +189,7 @@ int run(int argc, char** argv) {
     fs::create_directories(config.data_dir);
 
     uint16_t rpc_port = 0;
+    HttpServerOptions http_options;
     std::vector<Subnet> allowed;
     std::vector<std::string> rpc_binds;
     try {
@@ -143,6 +200,21 @@ int run(int argc, char** argv) {
         config.listen = args.get_bool("listen", config.connect.empty());
         config.max_connections = static_cast<int>(args.get_int("maxconnections", 125));
         if (config.max_connections < 0) throw ArgsError("-maxconnections must not be negative");
+        const int64_t receive_kb = args.get_int("maxreceivebuffer", 5000), send_kb = args.get_int("maxsendbuffer", 1000);
+        if (receive_kb < 1 || send_kb < 1 || receive_kb > 1'000'000 || send_kb > 1'000'000) {
+            throw ArgsError("-maxreceivebuffer and -maxsendbuffer must be between 1 and 1000000");
+        }
+        config.max_receive_buffer = static_cast<size_t>(receive_kb) * 1000;
+        config.max_send_buffer = static_cast<size_t>(send_kb) * 1000;
+        const int64_t threads = args.get_int("rpcthreads", 16), queue = args.get_int("rpcworkqueue", 64);
+        const int64_t timeout = args.get_int("rpcservertimeout", 30);
+        if (threads < 1 || threads > 1024 || queue < 1 || queue > 100'000 || timeout < 1 || timeout > 86'400) {
+            throw ArgsError("-rpcthreads (1 to 1024), -rpcworkqueue (1 to 100000) and -rpcservertimeout (1 to 86400 s) are out of range");
+        }
+        http_options.threads = static_cast<size_t>(threads);
+        http_options.work_queue = static_cast<size_t>(queue);
+        http_options.timeout = std::chrono::seconds(timeout);
+        http_options.max_connections = http_options.threads + http_options.work_queue;
         const int64_t port = args.get_int("port", config.params.default_port);
         const int64_t rport = args.get_int("rpcport", config.params.rpc_port);
         if (port < 0 || port > 65535 || rport < 0 || rport > 65535) throw ArgsError("Invalid port specified in -port or -rpcport");
@@ -171,6 +243,25 @@ int run(int argc, char** argv) {
     for (const auto& c : args.get_all("debug")) logger.enable_category(c);
     log_info("msgcapture bitcoind " + std::string(USER_AGENT) + " starting; chain=" + config.params.name + " datadir=" + config.data_dir);
     for (const auto& w : args.warnings()) log_info("Warning: " + w);
+
+    // File descriptors: the node's own files (logs, capture, cookie) keep a
+    // reserve, RPC connections are capped, and peers get what is left, each
+    // with its two capture files when capturing. Nothing is accepted past
+    // that, so the node never runs out in the middle of its work.
+    const int fd_limit = raise_open_file_limit();
+    const int per_peer = config.capture ? 3 : 1;
+    const int rpc_fds = static_cast<int>(http_options.max_connections) + 4;  // and listeners
+    const int peer_fds = fd_limit - RESERVED_FILE_DESCRIPTORS - rpc_fds - 4;
+    if (peer_fds < per_peer * 8) {
+        std::fprintf(stderr, "Error: Not enough file descriptors available: %d, and %d needed.\n", fd_limit,
+                     RESERVED_FILE_DESCRIPTORS + rpc_fds + 4 + per_peer * 8);
+        return 1;
+    }
+    if (config.max_connections > peer_fds / per_peer) {
+        log_info("Reducing -maxconnections from " + std::to_string(config.max_connections) + " to " + std::to_string(peer_fds / per_peer) +
+                 ", because of system limitations (" + std::to_string(fd_limit) + " file descriptors)");
+        config.max_connections = peer_fds / per_peer;
+    }
 
     // Signals are taken by one thread with sigwait; every other thread blocks them.
     sigset_t signals;
@@ -202,6 +293,8 @@ int run(int argc, char** argv) {
     net_options.default_port = config.port;
     net_options.listen = config.listen;
     net_options.max_connections = config.max_connections;
+    net_options.max_send_buffer = config.max_send_buffer;
+    net_options.max_receive_buffer = config.max_receive_buffer;
     for (const auto& b : args.get_all("bind")) net_options.binds.push_back(b);
     Connman connman(net_options, [&handler] {
         if (handler) handler->wake();
@@ -218,15 +311,10 @@ int run(int argc, char** argv) {
         users[args.get("rpcuser", "")] = args.get("rpcpassword", "");
     } else if (rpc_enabled) {
         const std::string cookie = make_cookie();
-        {
-            std::ofstream out(cookie_path, std::ios::trunc);
-            out << cookie;
-            if (!out) {
-                std::fprintf(stderr, "Error: Unable to write the RPC cookie %s\n", cookie_path.c_str());
-                return 1;
-            }
+        if (auto error = write_private_file(cookie_path, cookie)) {
+            std::fprintf(stderr, "Error: Unable to write the RPC cookie %s: %s\n", cookie_path.c_str(), error->c_str());
+            return 1;
         }
-        chmod(cookie_path.c_str(), 0600);
         wrote_cookie = true;
         users["__cookie__"] = cookie.substr(cookie.find(':') + 1);
     }
@@ -240,7 +328,8 @@ int run(int argc, char** argv) {
     HttpServer http([&rpc_server](const HttpRequest& r) { return rpc_server.handle(r); },
                     [&allowed](const asio::ip::address& a) {
                         return std::any_of(allowed.begin(), allowed.end(), [&](const Subnet& s) { return s.contains(a); });
-                    });
+                    },
+                    [&rpc_server](const HttpRequest& r) { return rpc_server.authorized(r); }, http_options);
 
     int exit_code = 0;
     try {

@@ -12,6 +12,9 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// Shortages that pass: another session may well succeed in a moment.
+bool transient_errno() { return errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == EAGAIN; }
+
 void write_all(int fd, ByteSpan data, const std::string& path) {
     size_t done = 0;
     while (done < data.size()) {
@@ -28,7 +31,7 @@ class PosixAppendFile : public AppendFile {
 public:
     explicit PosixAppendFile(const std::string& path) : path_(path) {
         fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw CaptureIoError("cannot open " + path + ": " + errno_text());
+        if (fd_ < 0) throw CaptureIoError("cannot open " + path + ": " + errno_text(), transient_errno());
     }
     ~PosixAppendFile() override { ::close(fd_); }
     PosixAppendFile(const PosixAppendFile&) = delete;
@@ -53,7 +56,7 @@ public:
     void write_file(const std::string& path, const std::string& content) override {
         const std::string tmp = path + ".tmp";
         int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) throw CaptureIoError("cannot open " + tmp + ": " + errno_text());
+        if (fd < 0) throw CaptureIoError("cannot open " + tmp + ": " + errno_text(), transient_errno());
         try {
             write_all(fd, ByteSpan(reinterpret_cast<const uint8_t*>(content.data()), content.size()), tmp);
         } catch (...) {

@@ -111,10 +111,34 @@ void CaptureWriter::guarded(F&& f) {
     if (!enabled_) return;
     try {
         f();
-    } catch (const CaptureIoError& e) {
-        disable(e.what());
     } catch (const std::exception& e) {
         disable(e.what());
+    }
+}
+
+template <class F>
+void CaptureWriter::for_session(int64_t peer_id, F&& f) {
+    if (!enabled_) return;
+    try {
+        f();
+    } catch (const CaptureIoError& e) {
+        if (!e.transient) return disable(e.what());
+        drop_session(peer_id, e.what());
+    } catch (const std::exception& e) {
+        disable(e.what());
+    }
+}
+
+void CaptureWriter::drop_session(int64_t peer_id, const std::string& reason) {
+    sessions_.erase(peer_id);
+    ++dropped_since_log_;
+    const auto now = Clock::now();
+    if (log_ && now - last_drop_log_ >= std::chrono::seconds(10)) {
+        log_("message capture: peer=" + std::to_string(peer_id) + " is not captured from here on (" + reason +
+             "); capture goes on for other and new peers" +
+             (dropped_since_log_ > 1 ? " (" + std::to_string(dropped_since_log_) + " peers since the last such line)" : ""));
+        last_drop_log_ = now;
+        dropped_since_log_ = 0;
     }
 }
 
@@ -163,7 +187,7 @@ bool CaptureWriter::admit_session(const std::string& ip, Clock::time_point now) 
 bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now) {
     if (!enabled_ || !admit_session(ip_of(info.address), now)) return false;
     bool opened = false;
-    guarded([&] {
+    for_session(info.peer_id, [&] {
         Session session;
         session.path = options_.root + "/" + peer_directory_name(info.address) + "/" +
                        session_directory_name(info.start_time_us, info.peer_id);
@@ -179,7 +203,7 @@ bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now)
 }
 
 void CaptureWriter::close_session(int64_t peer_id) {
-    guarded([&] {
+    for_session(peer_id, [&] {
         auto it = sessions_.find(peer_id);
         if (it == sessions_.end()) return;
         for (auto& f : it->second.files) f->close(*fs_);
@@ -189,7 +213,7 @@ void CaptureWriter::close_session(int64_t peer_id) {
 
 void CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype,
                            ByteSpan payload) {
-    guarded([&] {
+    for_session(peer_id, [&] {
         auto it = sessions_.find(peer_id);
         if (it == sessions_.end()) return;
         const uint64_t size = RECORD_HEADER_SIZE + payload.size();
@@ -207,21 +231,27 @@ void CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us
 }
 
 void CaptureWriter::flush_due(Clock::time_point now) {
-    guarded([&] {
-        for (auto& [id, session] : sessions_) {
-            for (auto& f : session.files) {
-                if (f->due(now, options_.flush_interval)) f->flush(*fs_);
-            }
+    for_each_session([&](Session& session) {
+        for (auto& f : session.files) {
+            if (f->due(now, options_.flush_interval)) f->flush(*fs_);
         }
     });
 }
 
 void CaptureWriter::flush_all() {
-    guarded([&] {
-        for (auto& [id, session] : sessions_) {
-            for (auto& f : session.files) f->flush(*fs_);
-        }
+    for_each_session([&](Session& session) {
+        for (auto& f : session.files) f->flush(*fs_);
     });
+}
+
+template <class F>
+void CaptureWriter::for_each_session(F&& f) {
+    for (auto it = sessions_.begin(); enabled_ && it != sessions_.end();) {
+        const int64_t id = it->first;
+        Session& session = it->second;
+        ++it;  // the session may be dropped
+        for_session(id, [&] { f(session); });
+    }
 }
 
 std::string CaptureWriter::session_path(int64_t peer_id) const {

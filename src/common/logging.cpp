@@ -35,6 +35,17 @@ void Logger::close() {
     file_ = nullptr;
 }
 
+std::string sanitize_string(std::string_view text, size_t max_length) {
+    static constexpr std::string_view SAFE_PUNCTUATION = " .,;-_/:?@()";
+    std::string out;
+    for (const char c : text) {
+        if (out.size() == max_length) break;
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (alnum || SAFE_PUNCTUATION.find(c) != std::string_view::npos) out.push_back(c);
+    }
+    return out;
+}
+
 void Logger::log(const std::string& line) {
     const auto now = std::chrono::system_clock::now();
     const std::time_t t = std::chrono::system_clock::to_time_t(now);

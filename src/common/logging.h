@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace node {
 
@@ -30,6 +31,11 @@ private:
     std::set<std::string> categories_;
     bool all_ = false;
 };
+
+// What a peer sent, made safe to log (Bitcoin Core's SanitizeString): only
+// letters, digits and " .,;-_/:?@()" are kept, so that no line can be forged
+// or the terminal driven, and the result is cut to `max_length` bytes.
+std::string sanitize_string(std::string_view text, size_t max_length = 256);
 
 inline void log_info(const std::string& line) { Logger::instance().log(line); }
 inline void log_net(const std::string& line) { Logger::instance().log_category("net", line); }

@@ -30,9 +30,8 @@ const char* connection_type_name(ConnectionType type) {
 }
 
 namespace {
-// Reading pauses while this much waits for the handler (Bitcoin Core's -maxreceivebuffer is 5 MB).
-constexpr size_t MAX_RECEIVE_QUEUE_BYTES = 5'000'000;
 constexpr auto CONNECT_TIMEOUT = std::chrono::seconds(5);
+constexpr auto ACCEPT_RETRY = std::chrono::milliseconds(500);
 }  // namespace
 
 // One socket on the network thread.
@@ -45,7 +44,7 @@ public:
     void start() { read(); }
 
     void write(msgcapture::Bytes data) {
-        if (closed_) return;
+        if (closed_) return connman_.sent(*peer_, data.size());
         queue_.push_back(std::move(data));
         if (queue_.size() == 1) write_front();
     }
@@ -58,6 +57,10 @@ public:
         socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
         pause_timer_.cancel();
+        // What will never be written no longer counts (the write in progress
+        // completes with an error and is counted there).
+        for (size_t i = queue_.empty() ? 0 : 1; i < queue_.size(); ++i) connman_.sent(*peer_, queue_[i].size());
+        if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
         peer_->closed = true;
         connman_.connection_closed(peer_->id);
     }
@@ -70,7 +73,7 @@ private:
             std::lock_guard lock(peer_->recv_mutex);
             queued = peer_->recv_queue_bytes;
         }
-        if (queued > MAX_RECEIVE_QUEUE_BYTES) {  // the handler is behind: wait, do not buffer without bound
+        if (queued > connman_.options_.max_receive_buffer) {  // the handler is behind: wait, do not buffer without bound
             pause_timer_.expires_after(std::chrono::milliseconds(20));
             pause_timer_.async_wait([self = shared_from_this()](asio::error_code ec) {
                 if (!ec) self->read();
@@ -94,7 +97,7 @@ private:
         if (!messages.empty()) {
             std::lock_guard lock(peer_->recv_mutex);
             for (auto& m : messages) {
-                peer_->recv_queue_bytes += m.payload.size();
+                peer_->recv_queue_bytes += receive_cost(m);
                 peer_->recv_queue.push_back(std::move(m));
             }
         }
@@ -112,10 +115,13 @@ private:
         asio::async_write(socket_, asio::buffer(queue_.front()), [self = shared_from_this()](asio::error_code ec, size_t n) {
             if (ec) {
                 self->close(ec.message());
+                self->connman_.sent(*self->peer_, self->queue_.front().size());
+                self->queue_.clear();
                 return;
             }
             self->peer_->bytes_sent += n;
             self->peer_->last_send_us = now_micros();
+            self->connman_.sent(*self->peer_, self->queue_.front().size());
             self->queue_.pop_front();
             if (!self->queue_.empty()) self->write_front();
         });
@@ -182,16 +188,33 @@ void Connman::stop() {
 void Connman::accept_next(asio::ip::tcp::acceptor& acceptor) {
     acceptor.async_accept([this, &acceptor](asio::error_code ec, asio::ip::tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-        if (!ec) {
-            if (static_cast<int>(connection_count()) >= options_.max_connections) {
-                asio::error_code ignored;
-                auto remote = socket.remote_endpoint(ignored);
-                log_info("connection from " + format_endpoint(remote.address(), remote.port()) +
-                         " dropped (full, -maxconnections=" + std::to_string(options_.max_connections) + ")");
-                socket.close(ignored);
-            } else {
-                add_connection(std::move(socket), ConnectionType::Inbound, "");
+        if (ec) {
+            // Out of descriptors or buffers: accepting again at once would
+            // fail again at once and spin. Wait, then go on.
+            log_info("cannot accept a connection: " + ec.message() + "; retrying in " + std::to_string(ACCEPT_RETRY.count()) + " ms");
+            auto timer = std::make_shared<asio::steady_timer>(io_, ACCEPT_RETRY);
+            timer->async_wait([this, &acceptor, timer](asio::error_code) {
+                if (acceptor.is_open()) accept_next(acceptor);
+            });
+            return;
+        }
+        if (static_cast<int>(connection_count()) >= options_.max_connections) {
+            // Full: the connection is closed at once. A flood of them adds one
+            // log line a minute, with the count.
+            asio::error_code ignored;
+            auto remote = socket.remote_endpoint(ignored);
+            socket.close(ignored);
+            ++dropped_while_full_;
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_full_log_ >= std::chrono::minutes(1)) {
+                log_info("connection from " + format_endpoint(remote.address(), remote.port()) + " dropped (full, -maxconnections=" +
+                         std::to_string(options_.max_connections) + "); " + std::to_string(dropped_while_full_) +
+                         " dropped since the last such line");
+                last_full_log_ = now;
+                dropped_while_full_ = 0;
             }
+        } else {
+            add_connection(std::move(socket), ConnectionType::Inbound, "");
         }
         accept_next(acceptor);
     });
@@ -206,6 +229,7 @@ void Connman::add_connection(asio::ip::tcp::socket socket, ConnectionType type, 
     const int64_t id = next_id_++;
     auto peer = std::make_shared<Peer>(id, format_endpoint(remote.address(), remote.port()), type, now_micros(), target);
     peer->local_address = format_endpoint(local.address(), local.port());
+    peer->max_send_buffer = options_.max_send_buffer;
     auto connection = std::make_shared<Connection>(*this, std::move(socket), peer, options_.magic);
     {
         std::lock_guard lock(mutex_);
@@ -273,10 +297,21 @@ bool Connman::is_connected_or_pending(const std::string& target) const {
 }
 
 void Connman::send(const std::shared_ptr<Peer>& peer, msgcapture::Bytes framed) {
-    asio::post(io_, [this, id = peer->id, data = std::move(framed)]() mutable {
-        auto it = connections_.find(id);
-        if (it != connections_.end()) it->second->write(std::move(data));
+    peer->send_queue_bytes += framed.size();
+    asio::post(io_, [this, peer, data = std::move(framed)]() mutable {
+        auto it = connections_.find(peer->id);
+        if (it != connections_.end()) {
+            it->second->write(std::move(data));
+        } else {
+            sent(*peer, data.size());
+        }
     });
+}
+
+void Connman::sent(Peer& peer, size_t bytes) {
+    const bool was_full = peer.send_buffer_full();
+    peer.send_queue_bytes -= bytes;
+    if (was_full && !peer.send_buffer_full()) wake_();  // the handler paused this peer: it may go on
 }
 
 void Connman::disconnect(const std::shared_ptr<Peer>& peer, const std::string& why) {

@@ -2,6 +2,7 @@
 // Sockets and framing (Bitcoin Core's CConnman): listens, dials, turns bytes
 // into messages for the handler and writes what it queues. Runs its own
 // network thread; everything here is callable from any thread.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,10 @@ public:
         std::vector<std::string> binds;  // host[:port]; used when listening
         bool listen = true;
         int max_connections = 125;
+        // Bytes queued for one peer past which its messages wait (-maxsendbuffer).
+        size_t max_send_buffer = 1'000'000;
+        // Bytes (as receive_cost counts them) waiting for the handler past which reading pauses (-maxreceivebuffer).
+        size_t max_receive_buffer = 5'000'000;
     };
 
     // `wake` is called whenever the handler has something new to look at.
@@ -60,6 +65,8 @@ private:
     void accept_next(asio::ip::tcp::acceptor& acceptor);
     void add_connection(asio::ip::tcp::socket socket, ConnectionType type, const std::string& target);
     void connection_closed(int64_t peer_id);
+    // `bytes` queued for `peer` were written or dropped.
+    void sent(Peer& peer, size_t bytes);
 
     Options options_;
     std::function<void()> wake_;
@@ -72,6 +79,8 @@ private:
     std::map<int64_t, std::shared_ptr<Peer>> peers_;
     std::map<int64_t, std::shared_ptr<Connection>> connections_;  // network thread only
     std::multiset<std::string> pending_;  // dials in progress
+    std::chrono::steady_clock::time_point last_full_log_{};  // network thread only
+    uint64_t dropped_while_full_ = 0;
 };
 
 }  // namespace node

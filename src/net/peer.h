@@ -4,6 +4,7 @@
 // protocol state (node/peer_state.h). Shared fields are atomics or guarded.
 #include <atomic>
 #include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -30,10 +31,20 @@ struct Peer {
 
     bool inbound() const { return type == ConnectionType::Inbound; }
 
-    // Network thread -> handler.
+    // Network thread -> handler. recv_queue_bytes counts each message's whole
+    // cost (receive_cost), so that a flood of empty messages counts too.
     std::mutex recv_mutex;
     std::deque<NetMessage> recv_queue;
     size_t recv_queue_bytes = 0;
+    bool has_received() {
+        std::lock_guard lock(recv_mutex);
+        return !recv_queue.empty();
+    }
+
+    // Handler -> network thread: framed bytes queued and not yet written.
+    std::atomic<size_t> send_queue_bytes{0};
+    size_t max_send_buffer = SIZE_MAX;  // set before the handler sees the peer
+    bool send_buffer_full() const { return send_queue_bytes >= max_send_buffer; }
 
     std::atomic<bool> disconnect_requested{false};
     std::atomic<bool> closed{false};  // the socket is gone; the handler finishes the peer

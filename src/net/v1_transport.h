@@ -21,6 +21,10 @@ struct NetMessage {
     msgcapture::Bytes payload;
 };
 
+// What a received message costs while it waits for the handler: its bytes on
+// the wire and its bookkeeping, so that empty messages are not free.
+inline size_t receive_cost(const NetMessage& m) { return P2P_HEADER_SIZE + sizeof(NetMessage) + m.payload.capacity(); }
+
 // First four bytes of SHA256d(payload).
 std::array<uint8_t, 4> payload_checksum(msgcapture::ByteSpan payload);
 

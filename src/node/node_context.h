@@ -53,6 +53,8 @@ struct NodeConfig {
     std::vector<std::string> seednode;
     bool dns_seed = true;
     int max_connections = 125;
+    size_t max_receive_buffer = 5'000'000;  // -maxreceivebuffer, in bytes
+    size_t max_send_buffer = 1'000'000;     // -maxsendbuffer, in bytes
     bool listen = true;
     uint16_t port = 0;
 };

@@ -1,6 +1,7 @@
 #include "node/peer_manager.h"
 
 #include <cstring>
+#include <deque>
 #include <future>
 #include <set>
 #include <random>
@@ -36,6 +37,14 @@ constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
 constexpr int64_t REQUEST_TIMEOUT = 60 * SECOND;
 constexpr size_t MAX_KNOWN_TXS = 50'000;  // per peer; forgotten in bulk past this
 constexpr size_t MAX_INV_PER_MESSAGE = 1000;
+constexpr size_t MAX_INV_SZ = 50'000;
+constexpr size_t MAX_TXS_IN_FLIGHT = 100'000;  // requested and unanswered, from all peers together  // Bitcoin Core's limit on inv and getdata entries
+constexpr int64_t HEADERS_RESPONSE_TIME = 2 * 60 * SECOND;  // one getheaders in flight per peer, at most this long
+constexpr size_t MAX_SUBVERSION_LENGTH = 256;  // Bitcoin Core's limit on the user agent
+constexpr int MAX_UNDECODABLE_MESSAGES = 10;   // a peer that sends more is broken or hostile
+// Lines a peer's behaviour may add to debug.log at the info level: a burst, then one per this long.
+constexpr int LOG_BURST = 10;
+constexpr int64_t LOG_REFILL = 6 * SECOND;
 constexpr uint64_t DEFAULT_FEE_FILTER = 1000;  // sat/kvB, Bitcoin Core's minimum relay fee
 
 uint64_t random_u64() {
@@ -67,6 +76,13 @@ struct PeerManager::PeerState {
     const BlockIndex* best_known = nullptr;
     std::set<Uint256> known_txs;  // txids and wtxids this peer has or was told about
     std::map<std::string, uint64_t> sent_bytes, received_bytes;  // per message type, as getpeerinfo shows
+    int64_t getheaders_sent_us = 0;  // 0: no getheaders awaiting its headers
+    std::deque<Inventory> getdata_queue;  // requested items not yet served (paused by a full send buffer)
+    int undecodable = 0;
+    // debug.log lines this peer caused (token bucket) and those it was refused.
+    int log_tokens = LOG_BURST;
+    int64_t log_refilled_us = 0;
+    uint64_t log_suppressed = 0;
 
     bool ready() const { return verack_received && !peer->disconnect_requested && !peer->closed; }
     std::string tag() const { return "peer=" + std::to_string(peer->id); }
@@ -184,6 +200,15 @@ void PeerManager::finalize(int64_t id) {
 
 bool PeerManager::process_one(PeerState& s) {
     if (s.peer->disconnect_requested || s.peer->closed) return false;
+    // Bitcoin Core's "pause send": while the peer does not read what it was
+    // sent, none of its messages are processed, so its requests cannot make
+    // the node queue replies without bound. The network thread wakes the
+    // handler once the buffer drains.
+    if (s.peer->send_buffer_full()) return false;
+    if (!s.getdata_queue.empty()) {
+        serve_getdata(s);  // earlier requests first, as Core does, before any new message
+        return !s.getdata_queue.empty() || s.peer->has_received();
+    }
     NetMessage msg;
     bool more;
     {
@@ -191,7 +216,7 @@ bool PeerManager::process_one(PeerState& s) {
         if (s.peer->recv_queue.empty()) return false;
         msg = std::move(s.peer->recv_queue.front());
         s.peer->recv_queue.pop_front();
-        s.peer->recv_queue_bytes -= msg.payload.size();
+        s.peer->recv_queue_bytes -= receive_cost(msg);
         more = !s.peer->recv_queue.empty();
     }
     // The capture hook: a received message is recorded as it is taken off the
@@ -218,8 +243,26 @@ void PeerManager::send_raw(PeerState& s, std::string_view type, const Bytes& pay
 }
 
 void PeerManager::misbehaving(PeerState& s, const std::string& why) {
-    log_info("Misbehaving: " + s.peer->address + " " + s.tag() + ": " + why + "; disconnecting");
+    log_peer(s, "Misbehaving: " + s.peer->address + " " + s.tag() + ": " + why + "; disconnecting");
     connman_.disconnect(s.peer, why);
+}
+
+void PeerManager::log_peer(PeerState& s, const std::string& line) {
+    const int64_t now = now_micros();
+    if (s.log_refilled_us == 0) s.log_refilled_us = now;
+    while (s.log_tokens < LOG_BURST && now - s.log_refilled_us >= LOG_REFILL) {
+        ++s.log_tokens;
+        s.log_refilled_us += LOG_REFILL;
+    }
+    if (s.log_tokens == LOG_BURST) s.log_refilled_us = now;
+    if (s.log_tokens == 0) {
+        ++s.log_suppressed;
+        return;
+    }
+    --s.log_tokens;
+    if (s.log_suppressed == 0) return log_info(line);
+    log_info(line + " (" + std::to_string(s.log_suppressed) + " earlier lines about " + s.tag() + " suppressed)");
+    s.log_suppressed = 0;
 }
 
 void PeerManager::send_version(PeerState& s) {
@@ -253,6 +296,7 @@ void PeerManager::send_getheaders(PeerState& s, const std::vector<Uint256>& loca
     m.locator.vHave = locator;
     m.hashstop = stop;
     send(s, m);
+    s.getheaders_sent_us = now_micros();
 }
 
 void PeerManager::handle(PeerState& s, const NetMessage& msg) {
@@ -271,8 +315,10 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
     } catch (const DecodeError& e) {
         if (handshake_message) {
             misbehaving(s, "undecodable " + msg.type + " message (" + e.what() + ")");
+        } else if (++s.undecodable >= MAX_UNDECODABLE_MESSAGES) {
+            misbehaving(s, std::to_string(s.undecodable) + " undecodable messages, the last a " + msg.type + " (" + e.what() + ")");
         } else {
-            log_info("could not decode " + msg.type + " from " + s.tag() + ": " + e.what());
+            log_peer(s, "could not decode " + msg.type + " from " + s.tag() + ": " + e.what());
         }
         return;
     }
@@ -317,8 +363,13 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
     if (t == "getaddr") return on_getaddr(s);
     if (t == "headers") return on_headers(s, scratch_.get<MsgHeaders>());
     if (t == "getheaders") return on_getheaders(s, scratch_.get<MsgGetHeaders>());
-    if (t == "inv") return on_inv(s, scratch_.get<MsgInv>().inv);
-    if (t == "getdata") return on_getdata(s, scratch_.get<MsgGetData>().inv);
+    if (t == "inv" || t == "getdata") {
+        const auto& items = t == "inv" ? scratch_.get<MsgInv>().inv : scratch_.get<MsgGetData>().inv;
+        if (items.size() > MAX_INV_SZ) return misbehaving(s, t + " message size = " + std::to_string(items.size()));
+        if (t == "inv") return on_inv(s, items);
+        s.getdata_queue.insert(s.getdata_queue.end(), items.begin(), items.end());
+        return serve_getdata(s);
+    }
     if (t == "block") return on_block(s, scratch_.get<MsgBlock>().block, msg.payload);
     if (t == "tx") return on_tx(s, scratch_.get<MsgTx>().tx);
     if (t == "notfound") {
@@ -341,10 +392,13 @@ void PeerManager::on_version(PeerState& s, const MsgVersion& m) {
     }
     if (m.nNonce == local_nonce_ && s.peer->inbound()) return misbehaving(s, "connected to self");
     if (m.nVersion < MIN_PEER_PROTO_VERSION) return misbehaving(s, "obsolete version " + std::to_string(m.nVersion));
+    if (m.strSubVer.size() > MAX_SUBVERSION_LENGTH) {
+        return misbehaving(s, "user agent of " + std::to_string(m.strSubVer.size()) + " bytes, over " + std::to_string(MAX_SUBVERSION_LENGTH));
+    }
     s.version_received = true;
     s.version = m.nVersion;
     s.services = m.nServices;
-    s.user_agent = m.strSubVer;
+    s.user_agent = sanitize_string(m.strSubVer);  // shown in logs and getpeerinfo, as Core's cleanSubVer
     s.starting_height = m.nStartingHeight;
     s.relay = m.relay.value_or(true);
     if (s.peer->inbound()) send_version(s);
@@ -407,6 +461,7 @@ void PeerManager::on_getaddr(PeerState& s) {
 }
 
 void PeerManager::on_headers(PeerState& s, const MsgHeaders& m) {
+    s.getheaders_sent_us = 0;  // the answer: another getheaders may go out
     if (m.headers.empty()) return;
     if (m.headers.size() > MAX_HEADERS_RESULTS) return misbehaving(s, "headers message size = " + std::to_string(m.headers.size()));
     const BlockIndex* last = nullptr;
@@ -434,7 +489,7 @@ void PeerManager::on_headers(PeerState& s, const MsgHeaders& m) {
         height = chain_.chain.height();
     }
     if (invalid == "time-too-new") {
-        log_info("header from " + s.tag() + " is too far in the future; ignored");
+        log_peer(s, "header from " + s.tag() + " is too far in the future; ignored");
     } else if (!invalid.empty()) {
         return misbehaving(s, "invalid header received (" + invalid + ")");
     }
@@ -471,32 +526,41 @@ void PeerManager::on_getheaders(PeerState& s, const MsgGetHeaders& m) {
 
 void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
     std::vector<Inventory> wanted;
+    bool unknown_block = false;
     for (const auto& item : inv) {
         const uint32_t type = item.type & ~MSG_WITNESS_FLAG;
         if (type == MSG_TX || type == MSG_WTX) {
+            if (s.known_txs.size() >= MAX_KNOWN_TXS) s.known_txs.clear();
             s.known_txs.insert(item.hash);
             bool have;
             {
                 std::lock_guard lock(chain_.mutex);
                 have = type == MSG_WTX ? chain_.pool.by_wtxid(item.hash) != nullptr : chain_.pool.by_txid(item.hash) != nullptr;
             }
-            if (have || txs_in_flight_.count(item.hash)) continue;
+            if (have || txs_in_flight_.count(item.hash) || txs_in_flight_.size() >= MAX_TXS_IN_FLIGHT) continue;
             txs_in_flight_[item.hash] = {s.peer->id, now_micros()};
             // Ask for the witness form: by wtxid as announced, or by txid with the witness flag.
             wanted.push_back({type == MSG_WTX ? MSG_WTX : (MSG_TX | MSG_WITNESS_FLAG), item.hash});
             continue;
         }
         if (type != MSG_BLOCK) continue;
+        std::lock_guard lock(chain_.mutex);
+        if (const BlockIndex* known = chain_.chain.lookup(item.hash)) {
+            if (!s.best_known || known->chain_work > s.best_known->chain_work) s.best_known = known;
+        } else {
+            unknown_block = true;
+        }
+    }
+    // Unknown blocks: learn the headers, with one getheaders per peer in
+    // flight as Core does, however many blocks were announced (each extra
+    // request would cost up to 2,000 headers for a few bytes of inv).
+    if (unknown_block && (s.getheaders_sent_us == 0 || now_micros() - s.getheaders_sent_us > HEADERS_RESPONSE_TIME)) {
         std::vector<Uint256> locator;
         {
             std::lock_guard lock(chain_.mutex);
-            if (const BlockIndex* known = chain_.chain.lookup(item.hash)) {
-                if (!s.best_known || known->chain_work > s.best_known->chain_work) s.best_known = known;
-                continue;
-            }
             locator = chain_.chain.locator();
         }
-        send_getheaders(s, locator, item.hash);  // learn the headers up to the announced block
+        send_getheaders(s, locator);
     }
     for (size_t i = 0; i < wanted.size(); i += MAX_INV_PER_MESSAGE) {
         send(s, MsgGetData{{wanted.begin() + static_cast<std::ptrdiff_t>(i),
@@ -505,9 +569,13 @@ void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
     request_blocks(s);
 }
 
-void PeerManager::on_getdata(PeerState& s, const std::vector<Inventory>& inv) {
+void PeerManager::serve_getdata(PeerState& s) {
     std::vector<Inventory> missing;
-    for (const auto& item : inv) {
+    // Items are served until the send buffer is full; the rest waits for the
+    // peer to read (process_one comes back to them first).
+    while (!s.getdata_queue.empty() && !s.peer->send_buffer_full() && !s.peer->disconnect_requested) {
+        const Inventory item = s.getdata_queue.front();
+        s.getdata_queue.pop_front();
         const uint32_t type = item.type & ~MSG_WITNESS_FLAG;
         const bool witness = (item.type & MSG_WITNESS_FLAG) != 0 || type == MSG_WTX;
         std::optional<std::pair<std::string, Bytes>> reply;

@@ -79,12 +79,15 @@ private:
     void send_version(PeerState& s);
     void send_getheaders(PeerState& s, const std::vector<msgcapture::Uint256>& locator, const msgcapture::Uint256& stop = {});
     void misbehaving(PeerState& s, const std::string& why);
+    // An info line caused by what a peer did: rate-limited per peer, so that
+    // no peer can fill debug.log.
+    void log_peer(PeerState& s, const std::string& line);
 
     void on_version(PeerState& s, const msgcapture::MsgVersion& m);
     void on_verack(PeerState& s);
     void on_headers(PeerState& s, const msgcapture::MsgHeaders& m);
     void on_inv(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
-    void on_getdata(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
+    void serve_getdata(PeerState& s);
     void on_getheaders(PeerState& s, const msgcapture::MsgGetHeaders& m);
     void on_getaddr(PeerState& s);
     void on_block(PeerState& s, const msgcapture::Block& block, const msgcapture::Bytes& payload);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
 
 #include <asio/ip/v6_only.hpp>
 #include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
@@ -121,72 +123,116 @@ std::string serialize_response(const HttpResponse& response, bool keep_alive) {
     return out;
 }
 
-namespace {
-
+// One client connection, on the server's network thread. Every wait (for a
+// request, for its body, for the reply to be taken) runs under the server's
+// timeout; a request is handed to the pool only once it is complete and, from
+// its headers, authorized.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(asio::ip::tcp::socket socket, const HttpServer::Handler& handler)
-        : socket_(std::move(socket)), handler_(handler) {}
+    HttpSession(asio::ip::tcp::socket socket, HttpServer& server, uint64_t id)
+        : socket_(std::move(socket)), server_(server), id_(id), timer_(socket_.get_executor()) {}
 
     void start() { read(); }
 
+    // Not handling a request, only waiting on the client: may be closed for a newcomer.
+    bool idle() const { return !busy_ && !closed_; }
+    std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
+
+    void close() {
+        if (closed_) return;
+        closed_ = true;
+        asio::error_code ignored;
+        timer_.cancel();
+        socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+        server_.sessions_.erase(id_);
+    }
+
+    // From the pool, back on the network thread.
+    void respond(const HttpResponse& response, bool keep_alive, std::string leftover) {
+        if (closed_) return;
+        auto out = std::make_shared<std::string>(serialize_response(response, keep_alive));
+        arm_timer();
+        asio::async_write(socket_, asio::buffer(*out), [self = shared_from_this(), out, keep_alive, leftover = std::move(leftover)](asio::error_code ec, size_t) {
+            self->busy_ = false;
+            self->last_activity_ = std::chrono::steady_clock::now();
+            if (ec || !keep_alive || self->server_.stopping_) return self->close();
+            self->consume(leftover);
+        });
+    }
+
 private:
+    void arm_timer() {
+        timer_.expires_after(server_.options_.timeout);
+        timer_.async_wait([self = shared_from_this()](asio::error_code ec) {
+            if (!ec) self->close();  // cancelled otherwise: the wait ended in time
+        });
+    }
+
     void read() {
+        if (closed_) return;
+        arm_timer();
         socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](asio::error_code ec, size_t n) {
-            if (ec) return;
-            std::string_view data(self->buffer_.data(), n);
-            self->consume(data);
+            if (ec) return self->close();
+            self->last_activity_ = std::chrono::steady_clock::now();
+            self->consume(std::string_view(self->buffer_.data(), n));
         });
     }
 
     void consume(std::string_view data) {
-        while (true) {
-            auto state = parser_.feed(data);
-            if (state == HttpRequestParser::State::NeedMore) {
-                read();
-                return;
-            }
-            if (state == HttpRequestParser::State::Error) {
-                HttpResponse r{parser_.error_status(), parser_.error() + "\n", {{"Content-Type", "text/plain"}}};
-                respond(r, false, {});
-                return;
-            }
-            HttpRequest request = parser_.take();
-            asio::error_code ec;
-            request.peer_address = socket_.remote_endpoint(ec).address().to_string();
-            HttpResponse response = handler_(request);
-            // One request at a time per connection: the rest of the bytes wait.
-            respond(response, request.keep_alive, std::string(data));
-            return;
+        if (closed_) return;
+        if (server_.stopping_) return close();
+        auto state = parser_.feed(data);
+        if (state == HttpRequestParser::State::Error) {
+            busy_ = true;
+            return respond({parser_.error_status(), parser_.error() + "\n", {{"Content-Type", "text/plain"}}}, false, {});
         }
+        if (parser_.headers_done() && !authorized_) {
+            // Credentials are checked before any body is read, so that a
+            // client without them holds no more than its headers.
+            if (!server_.authorizer_(parser_.pending())) return refuse_unauthorized();
+            authorized_ = true;
+        }
+        if (state == HttpRequestParser::State::NeedMore) return read();
+        HttpRequest request = parser_.take();
+        authorized_ = false;
+        asio::error_code ec;
+        request.peer_address = socket_.remote_endpoint(ec).address().to_string();
+        busy_ = true;
+        timer_.cancel();  // the handler's time is not the client's
+        // One request at a time per connection: the rest of the bytes wait.
+        leftover_.assign(data);
+        server_.dispatch(shared_from_this(), std::move(request));
     }
 
-    void respond(const HttpResponse& response, bool keep_alive, std::string leftover) {
-        auto out = std::make_shared<std::string>(serialize_response(response, keep_alive));
-        asio::async_write(socket_, asio::buffer(*out), [self = shared_from_this(), out, keep_alive, leftover](asio::error_code ec, size_t) {
-            if (ec || !keep_alive) {
-                asio::error_code ignored;
-                self->socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                self->socket_.close(ignored);
-                return;
-            }
-            if (leftover.empty()) {
-                self->read();
-            } else {
-                self->consume(leftover);
-            }
+    // Bitcoin Core answers a wrong password after a pause (250 ms), to slow
+    // guessing; here the pause holds no thread.
+    void refuse_unauthorized() {
+        busy_ = true;
+        timer_.cancel();
+        auto delay = std::make_shared<asio::steady_timer>(socket_.get_executor(), std::chrono::milliseconds(250));
+        delay->async_wait([self = shared_from_this(), delay](asio::error_code) {
+            self->respond({401, "", {{"WWW-Authenticate", "Basic realm=\"jsonrpc\""}, {"Content-Type", "text/html"}}}, false, {});
         });
     }
 
+    friend class HttpServer;
     asio::ip::tcp::socket socket_;
-    const HttpServer::Handler& handler_;
+    HttpServer& server_;
+    const uint64_t id_;
+    asio::steady_timer timer_;
     HttpRequestParser parser_;
     std::array<char, 16 * 1024> buffer_{};
+    std::string leftover_;  // bytes after the request being handled
+    bool authorized_ = false;
+    bool busy_ = false;
+    bool closed_ = false;
+    std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
 };
 
-}  // namespace
-
-HttpServer::HttpServer(Handler handler, Filter filter) : handler_(std::move(handler)), filter_(std::move(filter)) {}
+HttpServer::HttpServer(Handler handler, Filter filter, Authorizer authorizer, HttpServerOptions options)
+    : handler_(std::move(handler)), filter_(std::move(filter)), authorizer_(std::move(authorizer)), options_(options),
+      pool_(std::max<size_t>(options.threads, 1)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -207,32 +253,94 @@ void HttpServer::bind(const asio::ip::tcp::endpoint& endpoint, bool required) {
     acceptors_.push_back(std::move(acceptor));
 }
 
+uint16_t HttpServer::local_port() const {
+    asio::error_code ec;
+    return acceptors_.empty() ? 0 : acceptors_.front()->local_endpoint(ec).port();
+}
+
 void HttpServer::start() {
     for (auto& a : acceptors_) accept_next(*a);
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+        auto guard = asio::make_work_guard(io_);
+        io_.run();
+    });
 }
 
 void HttpServer::stop() {
     if (!thread_.joinable()) return;
+    // No new connections or requests; connections waiting on their clients close now.
     asio::post(io_, [this] {
+        stopping_ = true;
         for (auto& a : acceptors_) a->close();
-        io_.stop();
+        auto sessions = sessions_;
+        for (auto& [id, weak] : sessions) {
+            if (auto session = weak.lock(); session && session->idle()) session->close();
+        }
     });
+    pool_.join();  // requests being handled finish: `stop`'s own reply among them
+    // Their replies go out (for a moment at most), then the loop ends.
+    for (int i = 0; i < 100; ++i) {
+        std::promise<bool> done;
+        asio::post(io_, [this, &done] { done.set_value(sessions_.empty()); });
+        if (done.get_future().get()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    asio::post(io_, [this] { io_.stop(); });
     thread_.join();
+}
+
+bool HttpServer::make_room() {
+    if (sessions_.size() < options_.max_connections) return true;
+    std::shared_ptr<HttpSession> oldest;
+    for (auto& [id, weak] : sessions_) {
+        auto session = weak.lock();
+        if (session && session->idle() && (!oldest || session->last_activity() < oldest->last_activity())) oldest = session;
+    }
+    if (!oldest) return false;
+    oldest->close();
+    return true;
+}
+
+void HttpServer::dispatch(const std::shared_ptr<HttpSession>& session, HttpRequest request) {
+    const bool keep_alive = request.keep_alive;
+    if (queued_ >= options_.work_queue) {
+        log_info("WARNING: request rejected because http work queue depth exceeded, it can be increased with the -rpcworkqueue= setting");
+        session->respond({503, "Work queue depth exceeded", {{"Content-Type", "text/plain"}}}, false, {});
+        return;
+    }
+    ++queued_;
+    asio::post(pool_, [this, session, request = std::move(request), keep_alive] {
+        --queued_;
+        HttpResponse response = handler_(request);
+        asio::post(io_, [session, response = std::move(response), keep_alive] {
+            session->respond(response, keep_alive, std::move(session->leftover_));
+        });
+    });
 }
 
 void HttpServer::accept_next(asio::ip::tcp::acceptor& acceptor) {
     acceptor.async_accept([this, &acceptor](asio::error_code ec, asio::ip::tcp::socket socket) {
         if (!acceptor.is_open()) return;
-        if (!ec) {
-            asio::error_code e2;
-            auto remote = socket.remote_endpoint(e2);
-            if (!e2 && filter_(remote.address())) {
-                std::make_shared<HttpSession>(std::move(socket), handler_)->start();
-            } else {
-                log_info("Rejected RPC connection from " + (e2 ? std::string("?") : remote.address().to_string()) + " (not in -rpcallowip)");
-                socket.close(e2);
-            }
+        if (ec) {
+            // Out of descriptors: wait rather than fail again at once, in a spin.
+            auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(500));
+            timer->async_wait([this, &acceptor, timer](asio::error_code) {
+                if (acceptor.is_open()) accept_next(acceptor);
+            });
+            return;
+        }
+        asio::error_code e2;
+        auto remote = socket.remote_endpoint(e2);
+        if (e2 || !filter_(remote.address())) {
+            log_net("Rejected RPC connection from " + (e2 ? std::string("?") : remote.address().to_string()) + " (not in -rpcallowip)");
+            socket.close(e2);
+        } else if (!make_room()) {
+            socket.close(e2);  // every connection is busy with a request
+        } else {
+            const uint64_t id = next_session_++;
+            auto session = std::make_shared<HttpSession>(std::move(socket), *this, id);
+            sessions_[id] = session;
+            session->start();
         }
         accept_next(acceptor);
     });

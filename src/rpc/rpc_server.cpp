@@ -7,6 +7,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "msgcapture/json/json_depth.h"
 #include "msgcapture/protocol/bytes.h"
 
 namespace node {
@@ -119,7 +120,9 @@ HttpResponse RpcServer::handle(const HttpRequest& request) const {
         return {401, "", {{"WWW-Authenticate", "Basic realm=\"jsonrpc\""}, {"Content-Type", "text/html"}}};
     }
     if (request.method != "POST") return {405, "JSONRPC server handles only POST requests\n", {{"Content-Type", "text/plain"}}};
-    json parsed = json::parse(request.body, nullptr, false);
+    // Nesting is bounded before parsing: the reply echoes "id", and writing
+    // JSON recurses once per level.
+    json parsed = msgcapture::json_depth_within(request.body) ? json::parse(request.body, nullptr, false) : json(json::value_t::discarded);
     int status = 200;
     json reply;
     if (parsed.is_discarded()) {

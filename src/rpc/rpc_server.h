@@ -67,9 +67,10 @@ public:
     // One JSON-RPC call (no HTTP); used by handle() and tests.
     nlohmann::json call(const std::string& method, const nlohmann::json& params) const;
     std::string help(const std::string& method) const;
+    // The request's basic-auth credentials are accepted ones (headers only).
+    bool authorized(const HttpRequest& request) const;
 
 private:
-    bool authorized(const HttpRequest& request) const;
     nlohmann::json one(const nlohmann::json& request, int& http_status) const;
 
     std::map<std::string, std::string> users_;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/time.h"
@@ -23,7 +25,12 @@ extern char** environ;
 
 namespace functional {
 
-std::string bitcoind_binary() { return MSGCAPTURE_BITCOIND_BINARY; }
+// MSGCAPTURE_BITCOIND in the environment runs another build (an older one, to
+// show that a test fails without the fix it checks).
+std::string bitcoind_binary() {
+    const char* other = std::getenv("MSGCAPTURE_BITCOIND");
+    return other && *other ? other : MSGCAPTURE_BITCOIND_BINARY;
+}
 
 std::vector<testsupport::fs::path> sessions(const testsupport::fs::path& capture_root) {
     std::vector<testsupport::fs::path> out;
@@ -134,6 +141,10 @@ void NodeProcess::start() {
                                      "-dnsseed=0", "-listen=1"};
     if (debug_net_) argv.push_back("-debug=net");
     argv.insert(argv.end(), extra_.begin(), extra_.end());
+    if (open_file_limit_ > 0) {
+        const std::string n = std::to_string(open_file_limit_);
+        argv.insert(argv.begin(), {MSGCAPTURE_PRLIMIT_BINARY, "--nofile=" + n + ":" + n});
+    }
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -179,6 +190,37 @@ nlohmann::json NodeProcess::rpc(const std::string& method, const nlohmann::json&
     if (j.is_discarded() || !j.contains("result")) throw std::runtime_error("RPC " + method + " failed: HTTP " + std::to_string(reply.status) + " " + reply.body);
     if (!j["error"].is_null()) throw std::runtime_error("RPC " + method + " error: " + j["error"].dump());
     return j["result"];
+}
+
+namespace {
+
+// /proc files report no size: read them as streams.
+std::string read_proc(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+uint64_t NodeProcess::rss_bytes() const {
+    const std::string status = read_proc("/proc/" + std::to_string(pid_) + "/status");
+    const size_t at = status.find("VmRSS:");
+    return at == std::string::npos ? 0 : std::stoull(status.substr(at + 6)) * 1024;
+}
+
+std::chrono::milliseconds NodeProcess::cpu_time() const {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" that ends the name.
+    const std::string stat = read_proc("/proc/" + std::to_string(pid_) + "/stat");
+    std::istringstream in(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    uint64_t utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && in >> field; ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return std::chrono::milliseconds((utime + stime) * 1000 / static_cast<uint64_t>(sysconf(_SC_CLK_TCK)));
 }
 
 std::string NodeProcess::debug_log() const { return testsupport::read_text(chain_dir() / "debug.log"); }

@@ -60,6 +60,13 @@ public:
     // -rpcuser/-rpcpassword instead of the cookie.
     void use_credentials(std::string user_colon_password) { credentials_ = std::move(user_colon_password); }
     std::string credentials() const { return credentials_.empty() ? cookie() : credentials_; }
+    // Runs the node under `prlimit --nofile=N:N` (call before start()).
+    void limit_open_files(int n) { open_file_limit_ = n; }
+
+    pid_t pid() const { return pid_; }
+    // The process's resident memory (VmRSS) and its CPU time so far (user + system).
+    uint64_t rss_bytes() const;
+    std::chrono::milliseconds cpu_time() const;
 
     uint16_t port() const { return port_; }
     uint16_t rpc_port() const { return rpc_port_; }
@@ -77,6 +84,7 @@ private:
     std::string credentials_;
     testsupport::fs::path datadir_override_;
     bool debug_net_ = true;
+    int open_file_limit_ = 0;
 };
 
 std::string bitcoind_binary();

@@ -1,5 +1,16 @@
-// The RPC server's HTTP request parser: split input, limits, bad requests.
+// The RPC server's HTTP layer: the request parser (split input, limits, bad
+// requests) and the server's work queue, over real loopback sockets.
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
 
 #include "rpc/http.h"
 
@@ -53,4 +64,64 @@ TEST(HttpParser, Http10ClosesByDefault) {
     HttpRequestParser p;
     ASSERT_EQ(feed_all(p, "POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n", 100), HttpRequestParser::State::Complete);
     EXPECT_FALSE(p.take().keep_alive);
+}
+
+namespace {
+
+// One request on a fresh loopback connection; returns the status line's code (0: none).
+int request_status(uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return ::close(fd), 0;
+    const std::string request = "POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char reply[64] = {};
+    const ssize_t n = ::recv(fd, reply, sizeof reply - 1, MSG_WAITALL);
+    ::close(fd);
+    return n >= 12 ? std::stoi(std::string(reply + 9, 3)) : 0;
+}
+
+}  // namespace
+
+// -rpcthreads=1 -rpcworkqueue=1: one request is handled, one waits, the third
+// is answered 503 at once (Bitcoin Core's "Work queue depth exceeded").
+TEST(HttpServer, AFullWorkQueueAnswers503) {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool release = false;
+    int started = 0;
+    HttpServerOptions options;
+    options.threads = 1;
+    options.work_queue = 1;
+    HttpServer server(
+        [&](const HttpRequest&) {
+            std::unique_lock lock(mutex);
+            ++started;
+            cv.notify_all();
+            cv.wait(lock, [&] { return release; });
+            return HttpResponse{200, "ok", {}};
+        },
+        [](const asio::ip::address&) { return true; }, [](const HttpRequest&) { return true; }, options);
+    server.bind({asio::ip::make_address("127.0.0.1"), 0}, true);
+    server.start();
+    const uint16_t port = server.local_port();
+    auto first = std::async(std::launch::async, [&] { return request_status(port); });
+    {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return started == 1; });
+    }
+    auto second = std::async(std::launch::async, [&] { return request_status(port); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // it waits in the queue
+    EXPECT_EQ(request_status(port), 503);
+    {
+        std::lock_guard lock(mutex);
+        release = true;
+    }
+    cv.notify_all();
+    EXPECT_EQ(first.get(), 200);
+    EXPECT_EQ(second.get(), 200);
+    server.stop();
 }

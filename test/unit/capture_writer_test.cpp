@@ -21,6 +21,7 @@ public:
     std::map<std::string, std::string> texts;
     int64_t space_left = -1;  // -1: unlimited
     int appends = 0;
+    int descriptors_short = 0;  // this many next opens fail with EMFILE, as when descriptors run out
 
     class File : public AppendFile {
     public:
@@ -42,6 +43,7 @@ public:
 
     void create_directories(const std::string&) override {}
     std::unique_ptr<AppendFile> open_append(const std::string& path) override {
+        if (descriptors_short > 0 && descriptors_short--) throw CaptureIoError("cannot open " + path + ": Too many open files", true);
         files[path];
         return std::make_unique<File>(*this, path);
     }
@@ -233,4 +235,33 @@ TEST(CaptureWriter, ReconnectStormsAreCappedPerIpAndInAll) {
     EXPECT_TRUE(w.enabled());
     EXPECT_TRUE(w.open_session(session(103, "10.0.0.1:50000"), t0 + std::chrono::seconds(61)));
     EXPECT_EQ(fs->texts.size(), 6u);  // session.json files: one per admitted session
+}
+
+// Out of descriptors for a moment: the session it struck is not captured from
+// then on, and capture goes on for the others and for new ones.
+TEST(CaptureWriter, ATransientShortageEndsOnlyTheSessionItStruck) {
+    auto fs = std::make_shared<MemoryFs>();
+    std::vector<std::string> logged;
+    CaptureOptions options;
+    options.root = "/cap";
+    CaptureWriter writer(options, fs, [&](const std::string& s) { logged.push_back(s); });
+    ASSERT_TRUE(writer.open_session(session(1)));
+    ASSERT_TRUE(writer.open_session(session(2)));
+    writer.record(1, Direction::Received, 1, "ping", Bytes(8, 1));
+    writer.record(2, Direction::Received, 2, "ping", Bytes(8, 2));
+    fs->descriptors_short = 1;
+    writer.flush_all();  // peer 1's file cannot be opened
+    EXPECT_TRUE(writer.enabled());
+    EXPECT_EQ(writer.session_path(1), "");
+    EXPECT_NE(writer.session_path(2), "");
+    ASSERT_TRUE(writer.open_session(session(3)));
+    writer.record(2, Direction::Received, 3, "pong", Bytes(8, 2));
+    writer.record(3, Direction::Received, 4, "ping", Bytes(8, 3));
+    writer.flush_all();
+    size_t files_with_records = 0;
+    for (const auto& [path, bytes] : fs->files) files_with_records += bytes.empty() ? 0 : 1;
+    EXPECT_EQ(files_with_records, 2u);  // peers 2 and 3
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_NE(logged[0].find("peer=1 is not captured from here on"), std::string::npos) << logged[0];
+    EXPECT_NE(logged[0].find("Too many open files"), std::string::npos);
 }

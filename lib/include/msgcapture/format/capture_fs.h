@@ -11,9 +11,12 @@
 namespace msgcapture {
 
 // A failed file system operation; the message names the path and the cause.
+// `transient` marks a shortage that may pass (out of descriptors or memory),
+// as opposed to a disk that is full, read-only or gone.
 class CaptureIoError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit CaptureIoError(const std::string& what, bool transient_ = false) : std::runtime_error(what), transient(transient_) {}
+    bool transient;
 };
 
 class AppendFile {

@@ -3,7 +3,8 @@
 // one per connection, files kept open and buffered, flushed at least once per
 // flush interval, at the end of a session and at shutdown. A write error, a
 // full disk or the size budget stops capture (reported once) and never
-// reaches the caller: capture must not stop the node.
+// reaches the caller: capture must not stop the node. A shortage that passes
+// (no file descriptor left) ends only the session it struck.
 //
 // Not thread-safe: the node calls it from its message handler thread only.
 #include <chrono>
@@ -68,8 +69,16 @@ private:
     };
 
     void disable(const std::string& reason);
+    // Runs `f`; any failure stops capture.
     template <class F>
     void guarded(F&& f);
+    // Runs `f` for one session: a transient failure (no descriptors) ends
+    // only that session's capture; any other stops capture.
+    template <class F>
+    void for_session(int64_t peer_id, F&& f);
+    template <class F>
+    void for_each_session(F&& f);
+    void drop_session(int64_t peer_id, const std::string& reason);
 
     CaptureOptions options_;
     std::shared_ptr<CaptureFs> fs_;
@@ -81,6 +90,8 @@ private:
     std::vector<Clock::time_point> recent_all_;
     std::map<std::string, Clock::time_point> refusal_logged_;
     bool enabled_ = true;
+    Clock::time_point last_drop_log_{};
+    uint64_t dropped_since_log_ = 0;
     uint64_t bytes_accepted_ = 0;
 };
 
