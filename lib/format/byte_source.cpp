@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <vector>
 
 namespace msgcapture {
@@ -17,7 +19,7 @@ std::string errno_text() { return std::strerror(errno); }
 
 class FileSource : public ByteSource {
 public:
-    explicit FileSource(const std::string& path) : path_(path) {
+    explicit FileSource(const std::string& path, uint64_t offset = 0) : path_(path), read_(offset) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) throw ReadError("cannot open " + path + ": " + errno_text());
         struct stat st {};
@@ -26,6 +28,11 @@ public:
             throw ReadError("cannot read " + path + ": it is a directory");
         }
         size_at_open_ = static_cast<uint64_t>(st.st_size);
+        if (offset > 0 && ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+            const std::string error = errno_text();
+            ::close(fd_);
+            throw ReadError("cannot reopen " + path + " at offset " + std::to_string(offset) + ": " + error);
+        }
     }
     ~FileSource() override { ::close(fd_); }
     FileSource(const FileSource&) = delete;
@@ -46,21 +53,34 @@ public:
     std::optional<uint64_t> bytes_known_left() const override {
         return size_at_open_ > read_ ? size_at_open_ - read_ : 0;
     }
+    std::optional<SourcePosition> position_of(uint64_t stream_offset) const override {
+        return SourcePosition{stream_offset, stream_offset, 0};
+    }
 
 private:
     std::string path_;
     int fd_ = -1;
-    uint64_t read_ = 0;
+    uint64_t read_ = 0;  // the file offset
     uint64_t size_at_open_ = 0;
 };
 
-// Streaming zstd decompression: memory is the decoder's window plus one input
-// buffer, whatever the size of the file.
+// Streaming zstd decompression: memory is the decoder's window (at most
+// 8 MiB) plus its buffers, whatever the size of the file. Frame starts are
+// remembered a little way back, so that the source can be reopened at any
+// point the reader still needs: at the frame's start, decoding from there.
 class ZstdSource : public ByteSource {
 public:
-    explicit ZstdSource(const std::string& path)
-        : path_(path), file_(path), in_(ZSTD_DStreamInSize()), stream_(ZSTD_createDStream()) {
+    ZstdSource(const std::string& path, const SourcePosition& at)
+        : path_(path), file_(path, at.file_offset), in_(IN_BUFFER), stream_(ZSTD_createDStream()), delivered_(at.stream_offset) {
         if (!stream_) throw ReadError("cannot decompress " + path + ": out of memory");
+        ZSTD_DCtx_setParameter(stream_, ZSTD_d_windowLogMax, MAX_ZSTD_WINDOW_LOG);
+        frame_starts_.push_back({at.file_offset, at.stream_offset});
+        std::vector<uint8_t> discard(std::min<uint64_t>(at.skip, 64 * 1024));
+        for (uint64_t left = at.skip; left > 0;) {
+            const size_t got = read(discard.data(), static_cast<size_t>(std::min<uint64_t>(left, discard.size())));
+            if (got == 0) throw ReadError("cannot reopen " + path + ": it is shorter than when it was read");
+            left -= got;
+        }
     }
     ~ZstdSource() override { ZSTD_freeDStream(stream_); }
     ZstdSource(const ZstdSource&) = delete;
@@ -76,22 +96,52 @@ public:
                     // everything decodable was delivered; the record layer sees
                     // the end and reports the torn record.
                     if (in_frame_) end_warning_ = "compressed stream ends inside a zstd frame";
-                    return 0;
+                    break;
                 }
                 input_ = ZSTD_inBuffer{in_.data(), got, 0};
             }
-            size_t ret = ZSTD_decompressStream(stream_, &out, &input_);
-            if (ZSTD_isError(ret)) {
-                throw ReadError("cannot decompress " + path_ + ": " + ZSTD_getErrorName(ret));
-            }
+            const size_t ret = ZSTD_decompressStream(stream_, &out, &input_);
+            if (ZSTD_isError(ret)) throw ReadError("cannot decompress " + path_ + ": " + describe(ret));
             in_frame_ = ret != 0;
+            if (ret == 0) frame_ended(delivered_ + out.pos);
         }
+        delivered_ += out.pos;
         return out.pos;
     }
     uint64_t file_bytes_read() const override { return file_.file_bytes_read() - (input_.size - input_.pos); }
     std::string end_warning() const override { return end_warning_; }
+    std::optional<SourcePosition> position_of(uint64_t stream_offset) const override {
+        for (auto it = frame_starts_.rbegin(); it != frame_starts_.rend(); ++it) {
+            if (it->second <= stream_offset) return SourcePosition{it->first, it->second, stream_offset - it->second};
+        }
+        return std::nullopt;
+    }
+    size_t memory_usage() const override { return ZSTD_sizeof_DStream(stream_) + in_.capacity(); }
 
 private:
+    static constexpr size_t IN_BUFFER = 32 * 1024;
+    // A reader holds at most one maximum-size record of read-ahead, so frame
+    // starts further back than this are never needed again.
+    static constexpr uint64_t KEEP_BEHIND = 8 * 1024 * 1024;
+
+    // A frame ended with the stream at `stream_offset`: the next one starts here.
+    void frame_ended(uint64_t stream_offset) {
+        frame_starts_.push_back({file_bytes_read(), stream_offset});
+        while (frame_starts_.size() > 1 && frame_starts_[1].second + KEEP_BEHIND <= stream_offset) frame_starts_.pop_front();
+    }
+
+    std::string describe(size_t error) const {
+        switch (ZSTD_getErrorCode(error)) {
+            case ZSTD_error_checksum_wrong:
+                return "the zstd content checksum does not match: the file is corrupted";
+            case ZSTD_error_frameParameter_windowTooLarge:
+                return "a zstd frame asks for a window over " + std::to_string((1u << MAX_ZSTD_WINDOW_LOG) >> 20) +
+                       " MiB; no capture writer needs one, so it is refused rather than allocated";
+            default:
+                return ZSTD_getErrorName(error);
+        }
+    }
+
     std::string path_;
     FileSource file_;
     std::vector<uint8_t> in_;
@@ -99,6 +149,8 @@ private:
     ZSTD_inBuffer input_{nullptr, 0, 0};
     bool in_frame_ = false;
     std::string end_warning_;
+    uint64_t delivered_ = 0;  // stream offset of the next byte read() returns
+    std::deque<std::pair<uint64_t, uint64_t>> frame_starts_;  // (file offset, stream offset)
 };
 
 class MemorySource : public ByteSource {
@@ -124,9 +176,9 @@ std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data) {
     return std::make_unique<MemorySource>(std::move(data));
 }
 
-std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
-    if (path.ends_with(".zst")) return std::make_unique<ZstdSource>(path);
-    return std::make_unique<FileSource>(path);
+std::unique_ptr<ByteSource> open_byte_source(const std::string& path, const SourcePosition& at) {
+    if (path.ends_with(".zst")) return std::make_unique<ZstdSource>(path, at);
+    return std::make_unique<FileSource>(path, at.file_offset);
 }
 
 }  // namespace msgcapture

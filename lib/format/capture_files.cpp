@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "msgcapture/format/byte_source.h"
+#include "msgcapture/json/json_depth.h"
 
 namespace fs = boost::filesystem;
 
@@ -16,7 +18,9 @@ namespace {
 std::vector<std::string> search_directory(const fs::path& dir) {
     std::vector<std::string> found;
     boost::system::error_code ec;
-    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    // A directory that cannot be read is an input that cannot be read, at any
+    // depth: skipping it would silently leave captures out.
+    fs::recursive_directory_iterator it(dir, ec), end;
     if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
     for (; it != end; it.increment(ec)) {
         if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
@@ -33,22 +37,46 @@ bool is_capture_file_name(std::string_view name) {
     return name.starts_with("msgs_") && (name.ends_with(".dat") || name.ends_with(".dat.zst"));
 }
 
-std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs) {
+namespace {
+
+// session.json beside a capture file, if there is a usable one. It is
+// untrusted input like the rest: its size and nesting are bounded, and one
+// that is too large or unreadable labels nothing (with a warning).
+std::optional<SessionInfo> read_session_json(const fs::path& path, const WarningHandler& warn) {
+    boost::system::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return std::nullopt;
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec || size > MAX_SESSION_JSON_BYTES) {
+        if (warn) warn(path.string() + ": over " + std::to_string(MAX_SESSION_JSON_BYTES) + " bytes; not used as a peer label");
+        return std::nullopt;
+    }
+    std::ifstream in(path.string());
+    std::string text(static_cast<size_t>(size), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (!json_depth_within(text, MAX_SESSION_JSON_DEPTH)) {
+        if (warn) warn(path.string() + ": nested deeper than " + std::to_string(MAX_SESSION_JSON_DEPTH) + " levels; not used as a peer label");
+        return std::nullopt;
+    }
+    return session_from_json(text);
+}
+
+}  // namespace
+
+std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn) {
     std::vector<CaptureFile> files;
     std::set<std::string> seen;  // canonical paths
+    std::map<std::string, std::optional<SessionInfo>> sessions;  // by directory: read once for both files
     auto add = [&](const std::string& path) {
         boost::system::error_code ec;
         fs::path canonical = fs::canonical(path, ec);
         if (!seen.insert(ec ? path : canonical.string()).second) return;
         CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, ""};
-        const fs::path session_json = fs::path(path).parent_path() / "session.json";
-        if (fs::is_regular_file(session_json, ec)) {
-            std::ifstream in(session_json.string());
-            std::stringstream text;
-            text << in.rdbuf();
-            file.session = session_from_json(text.str());
-            if (file.session) file.session_name = fs::path(path).parent_path().filename().string();
-        }
+        const fs::path dir = fs::path(path).parent_path();
+        auto known = sessions.find(dir.string());
+        if (known == sessions.end()) known = sessions.emplace(dir.string(), read_session_json(dir / "session.json", warn)).first;
+        file.session = known->second;
+        if (file.session) file.session_name = dir.filename().string();
         files.push_back(std::move(file));
     };
     for (const std::string& input : inputs) {

@@ -22,6 +22,9 @@ public:
             if (!cctx_) throw CaptureIoError("cannot compress " + path_ + ": out of memory");
             ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, ZSTD_LEVEL);
             ZSTD_CCtx_setParameter(cctx_, ZSTD_c_windowLog, ZSTD_WINDOW_LOG);
+            // A checksum per frame: a flipped byte is reported as corruption
+            // instead of decoding to different records.
+            ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
         }
     }
     ~StreamFile() { ZSTD_freeCCtx(cctx_); }
@@ -39,22 +42,16 @@ public:
         return dirty_ && now - first_unflushed_ >= interval;
     }
 
-    // Everything added so far reaches the file (and, compressed, is decodable).
+    // Everything added so far reaches the file. Compressed, the zstd frame
+    // ends here: what was flushed is then complete, checksummed, and a point
+    // a reader can start decoding from; frames hold at most a flush interval.
     void flush(CaptureFs& fs) {
         if (!dirty_) return;
-        drain(fs, ZSTD_e_flush);
+        drain(fs, ZSTD_e_end);
         dirty_ = false;
     }
 
-    // Ends the zstd frame so that the file is complete.
-    void close(CaptureFs& fs) {
-        if (cctx_ && (file_ || dirty_)) {
-            drain(fs, ZSTD_e_end);  // a flush after this would open a new frame
-            dirty_ = false;
-            return;
-        }
-        flush(fs);
-    }
+    void close(CaptureFs& fs) { flush(fs); }
 
 private:
     // Writes the pending records out, compressing them in one go when asked:

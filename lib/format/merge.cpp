@@ -2,19 +2,62 @@
 
 namespace msgcapture {
 
-RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler warn)
+RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler warn, MergeLimits limits)
     : readers_(std::move(readers)),
       current_(readers_.size()),
       warned_backwards_(readers_.size(), false),
-      warn_(std::move(warn)) {
+      warn_(std::move(warn)),
+      limits_(limits),
+      open_at_(readers_.size(), open_.end()),
+      memory_(readers_.size(), 0) {
+    for (auto& r : readers_) r.share_buffers(&pool_);
+    // Readers may come open: the limits hold from the start.
     for (size_t i = 0; i < readers_.size(); ++i) {
-        if (readers_[i].next(current_[i])) heap_.push({current_[i].header.time_us, i});
+        if (!readers_[i].parked()) touch(i);
+    }
+    for (size_t i = 0; i < readers_.size(); ++i) {
+        touch(i);
+        if (readers_[i].next_header(current_[i])) {
+            heap_.push({current_[i].header.time_us, i});
+        } else {
+            done(i);
+        }
+    }
+}
+
+void RecordMerger::touch(size_t source) {
+    if (open_at_[source] != open_.end()) {
+        open_.erase(open_at_[source]);
+        open_memory_ -= memory_[source];
+    }
+    open_.push_front(source);
+    open_at_[source] = open_.begin();
+    memory_[source] = readers_[source].memory_usage();
+    open_memory_ += memory_[source];
+    while (open_.size() > 1 && (open_.size() > limits_.max_open_files || open_memory_ > limits_.max_decoder_bytes)) {
+        const size_t oldest = open_.back();
+        open_.pop_back();
+        open_at_[oldest] = open_.end();
+        open_memory_ -= memory_[oldest];
+        memory_[oldest] = 0;
+        readers_[oldest].park();
+    }
+}
+
+void RecordMerger::done(size_t source) {
+    readers_[source].release();
+    if (open_at_[source] != open_.end()) {
+        open_.erase(open_at_[source]);
+        open_at_[source] = open_.end();
+        open_memory_ -= memory_[source];
+        memory_[source] = 0;
     }
 }
 
 void RecordMerger::advance(size_t source) {
     const int64_t previous = current_[source].header.time_us;
-    if (!readers_[source].next(current_[source])) return;
+    touch(source);
+    if (!readers_[source].next_header(current_[source])) return done(source);
     const int64_t time = current_[source].header.time_us;
     // A clock step: the file keeps its own (processing) order, so its next
     // record simply competes with a smaller time.
@@ -36,6 +79,8 @@ bool RecordMerger::next(const Record*& record, size_t& source) {
     if (heap_.empty()) return false;
     source = heap_.top().source;
     heap_.pop();
+    touch(source);
+    readers_[source].load_payload(current_[source]);
     record = &current_[source];
     pending_advance_ = source;
     return true;

@@ -12,14 +12,42 @@ namespace {
 constexpr size_t MIN_BUFFER = 64 * 1024;
 // One maximum-size record plus the byte that proves a longer one goes on.
 constexpr size_t MAX_BUFFER = RECORD_HEADER_SIZE + MAX_PROTOCOL_MESSAGE_LENGTH + 1;
+// Bytes read past what the record at hand needs: enough to make small records
+// cheap, few enough that a large buffer can be given back as soon as its
+// record is consumed.
+constexpr size_t READ_AHEAD = MIN_BUFFER;
+// Spare buffers a pool keeps; past this the smallest is freed.
+constexpr size_t POOL_SPARES = 4;
 
 }  // namespace
+
+BufferPool::Buffer BufferPool::take(size_t size) {
+    // The smallest spare that fits without wasting more than half of it.
+    auto best = spare_.end();
+    for (auto it = spare_.begin(); it != spare_.end(); ++it) {
+        if (it->size >= size && it->size / 2 <= size && (best == spare_.end() || it->size < best->size)) best = it;
+    }
+    if (best == spare_.end()) return {std::make_unique_for_overwrite<uint8_t[]>(size), size};
+    Buffer out = std::move(*best);
+    spare_.erase(best);
+    return out;
+}
+
+void BufferPool::give(Buffer buffer) {
+    if (!buffer.data) return;
+    spare_.push_back(std::move(buffer));
+    if (spare_.size() > POOL_SPARES) {
+        spare_.erase(std::min_element(spare_.begin(), spare_.end(), [](const Buffer& a, const Buffer& b) { return a.size < b.size; }));
+    }
+}
 
 RecordReader::RecordReader(std::unique_ptr<ByteSource> source, std::string name, WarningHandler warn)
     : source_(std::move(source)), name_(std::move(name)), warn_(std::move(warn)) {}
 
 RecordReader RecordReader::open(const std::string& path, WarningHandler warn) {
-    return RecordReader(open_byte_source(path), path, std::move(warn));
+    RecordReader reader(open_byte_source(path), path, std::move(warn));
+    reader.path_ = path;
+    return reader;
 }
 
 void RecordReader::warn(const std::string& text) const {
@@ -28,26 +56,30 @@ void RecordReader::warn(const std::string& text) const {
 
 size_t RecordReader::fill(size_t n) {
     while (end_ - begin_ < n && !at_end_) {
-        if (end_ == buf_size_) {
+        if (end_ == buf_.size) {
             // Move the unconsumed bytes to the front; into a larger buffer when
             // they fill this one. New buffers are not zero-filled: read() writes them.
             const size_t have = end_ - begin_;
-            if (have == buf_size_) {
-                const size_t size = grown_size(n);
-                auto bigger = std::make_unique_for_overwrite<uint8_t[]>(size);
-                if (have > 0) std::memcpy(bigger.get(), buf_.get() + begin_, have);
+            if (have == buf_.size) {
+                BufferPool::Buffer bigger = pool_ ? pool_->take(grown_size(n))
+                                                  : BufferPool::Buffer{std::make_unique_for_overwrite<uint8_t[]>(grown_size(n)), grown_size(n)};
+                if (have > 0) std::memcpy(bigger.data.get(), buf_.data.get() + begin_, have);
+                if (pool_) pool_->give(std::move(buf_));
                 buf_ = std::move(bigger);
-                buf_size_ = size;
             } else if (begin_ > 0) {
-                std::memmove(buf_.get(), buf_.get() + begin_, have);
+                std::memmove(buf_.data.get(), buf_.data.get() + begin_, have);
             }
             begin_ = 0;
             end_ = have;
         }
-        size_t got = source_->read(buf_.get() + end_, buf_size_ - end_);
+        const size_t want = std::min(buf_.size - end_, std::max(n - (end_ - begin_), READ_AHEAD));
+        const size_t got = source_->read(buf_.data.get() + end_, want);
         if (got == 0) {
             at_end_ = true;
-            if (auto note = source_->end_warning(); !note.empty()) warn(note);
+            if (auto note = source_->end_warning(); !note.empty() && !end_warned_) {
+                warn(note);
+                end_warned_ = true;
+            }
         }
         end_ += got;
     }
@@ -60,15 +92,43 @@ size_t RecordReader::fill(size_t n) {
 // (the size the doubling would reach, without the copies and fresh pages of
 // the steps between).
 size_t RecordReader::grown_size(size_t n) const {
-    size_t size = std::max(MIN_BUFFER, buf_size_ * 2);
+    size_t size = std::max(MIN_BUFFER, buf_.size * 2);
     const size_t have = end_ - begin_;
     if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, std::bit_ceil(n));
     return std::min(MAX_BUFFER, size);
 }
 
+void RecordReader::consume_loaded() {
+    if (loaded_bytes_ == 0) return;
+    begin_ += loaded_bytes_;
+    offset_ += loaded_bytes_;
+    loaded_bytes_ = 0;
+    // A large buffer whose record is gone goes back to the pool.
+    if (pool_ && buf_.size > MIN_BUFFER && end_ - begin_ <= MIN_BUFFER) {
+        BufferPool::Buffer small = pool_->take(MIN_BUFFER);
+        std::memcpy(small.data.get(), buf_.data.get() + begin_, end_ - begin_);
+        pool_->give(std::move(buf_));
+        buf_ = std::move(small);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+}
+
 bool RecordReader::next(Record& out) {
+    if (!next_header(out)) return false;
+    load_payload(out);
+    return true;
+}
+
+bool RecordReader::next_header(Record& out) {
+    if (parked_) reopen();
+    if (header_pending_) {
+        Record skipped;  // not loaded by the caller: read past it
+        load_payload(skipped);
+    }
+    consume_loaded();
     if (finished_) return false;
-    size_t have = fill(RECORD_HEADER_SIZE);
+    const size_t have = fill(RECORD_HEADER_SIZE);
     if (have == 0) {
         finished_ = true;
         return false;
@@ -79,12 +139,26 @@ bool RecordReader::next(Record& out) {
         finished_ = true;
         return false;
     }
-    out.header = parse_record_header(buf_.get() + begin_);
+    out.header = parse_record_header(buf_.data.get() + begin_);
+    out.offset = offset_;
+    out.status = RecordStatus::Complete;
+    out.payload = ByteSpan();
+    header_pending_ = true;
+    return true;
+}
+
+void RecordReader::load_payload(Record& out) {
+    if (!header_pending_) return;
+    if (parked_) reopen();
+    header_pending_ = false;
+    // The header is still in the buffer (it was re-read if the reader was parked).
+    if (fill(RECORD_HEADER_SIZE) < RECORD_HEADER_SIZE) throw ReadError("cannot reread " + name_ + ": it is shorter than when it was read");
+    out.header = parse_record_header(buf_.data.get() + begin_);
     out.offset = offset_;
     const uint64_t declared = out.header.length;
     const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(std::min<uint64_t>(declared, MAX_PROTOCOL_MESSAGE_LENGTH + 1));
     const size_t got = fill(wanted) - RECORD_HEADER_SIZE;
-    const uint8_t* payload = buf_.get() + begin_ + RECORD_HEADER_SIZE;
+    const uint8_t* payload = buf_.data.get() + begin_ + RECORD_HEADER_SIZE;
 
     if (got < declared && got < wanted - RECORD_HEADER_SIZE) {
         out.status = RecordStatus::Truncated;
@@ -104,10 +178,42 @@ bool RecordReader::next(Record& out) {
         out.payload = ByteSpan(payload, got);
     }
     // The caller reads the payload in place; it is consumed on the next call.
-    const size_t consumed = finished_ ? end_ - begin_ : RECORD_HEADER_SIZE + got;
-    begin_ += consumed;
-    offset_ += consumed;
-    return true;
+    loaded_bytes_ = finished_ ? end_ - begin_ : RECORD_HEADER_SIZE + got;
 }
+
+void RecordReader::park() {
+    if (parked_ || path_.empty() || !source_) return;
+    if (finished_) return release();
+    consume_loaded();
+    const auto at = source_->position_of(offset_);
+    if (!at) return;
+    parked_at_ = *at;
+    file_bytes_read_ = source_->file_bytes_read();
+    source_.reset();
+    if (pool_) pool_->give(std::move(buf_));
+    buf_ = {};
+    begin_ = end_ = 0;
+    at_end_ = false;
+    parked_ = true;
+}
+
+void RecordReader::reopen() {
+    source_ = open_byte_source(path_, parked_at_);
+    parked_ = false;
+}
+
+void RecordReader::release() {
+    if (!source_) return;
+    file_bytes_read_ = source_->file_bytes_read();
+    source_.reset();
+    if (pool_) pool_->give(std::move(buf_));
+    buf_ = {};
+    begin_ = end_ = 0;
+    loaded_bytes_ = 0;
+    header_pending_ = false;
+    finished_ = true;
+}
+
+size_t RecordReader::memory_usage() const { return buf_.size + (source_ ? source_->memory_usage() : 0); }
 
 }  // namespace msgcapture

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include "msgcapture/format/merge.h"
@@ -74,6 +75,9 @@ CaptureJsonExporter::CaptureJsonExporter(const std::vector<CaptureFile>& files, 
     readers_.reserve(files.size());
     for (const CaptureFile& f : files) {
         readers_.push_back(RecordReader::open(f.path, warn_));
+        // Every file is opened now, to fail before any output; past the merge's
+        // limit each is closed again at once, to be reopened when its turn comes.
+        if (readers_.size() > MergeLimits{}.max_open_files) readers_.back().park();
         struct stat st {};
         if (::stat(f.path.c_str(), &st) == 0) total_bytes_ += static_cast<uint64_t>(st.st_size);
     }
@@ -86,7 +90,16 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
         directions.push_back(f.direction);
         peers.push_back(f.session ? peer_label_json(*f.session, f.session_name) : std::string());
     }
-    RecordMerger merger(std::move(readers_), warn_);
+    // The array opens before any file is read, so that a failure on the very
+    // first record still leaves a closed, valid (empty) array.
+    sink("[");
+    std::optional<RecordMerger> merger;
+    try {
+        merger.emplace(std::move(readers_), warn_);
+    } catch (const ReadError&) {
+        sink("]\n");
+        throw;
+    }
 
     const size_t workers = worker_count(threads);
     std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
@@ -122,7 +135,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
         work.release_oldest();
         if (progress) {
             uint64_t done = 0;
-            for (const RecordReader& r : merger.readers()) done += r.file_bytes_read();
+            for (const RecordReader& r : merger->readers()) done += r.file_bytes_read();
             progress(done, total_bytes_);
         }
     };
@@ -141,7 +154,6 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
         return true;
     };
 
-    sink("[");
     try {
         const Record* record = nullptr;
         size_t source = 0;
@@ -153,7 +165,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
             EntryBatch& batch = work.to_fill();
             batch.first = !submitted_any;
             try {
-                while (!batch.full() && (more = merger.next(record, source))) batch.add(*record, source);
+                while (!batch.full() && (more = merger->next(record, source))) batch.add(*record, source);
             } catch (const ReadError&) {
                 submit_filled();  // what was read before the failure still goes out
                 throw;

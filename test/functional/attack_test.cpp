@@ -214,6 +214,8 @@ TEST(AttackRpc, CredentialsAreCheckedBeforeAnyBodyIsRead) {
                 else if (errno != EAGAIN) break;
                 else std::this_thread::sleep_for(std::chrono::milliseconds(5));
             }
+            timeval five_seconds{5, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
             char reply[64] = {};
             if (::recv(fd, reply, sizeof reply - 1, 0) > 12 && std::string(reply).starts_with("HTTP/1.1 401")) ++refused;
             ::close(fd);

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/json/capture_json.h"
+#include "output_file.h"
 #include "progress_bar.h"
 
 namespace {
@@ -25,7 +27,9 @@ constexpr const char* FOOTER =
     "  message-capture-parser peer/msgs_recv.dat peer/msgs_sent.dat | jq '.[0]'\n"
     "\n"
     "Exit status: 0 when every input was read (entries with an \"error\" included),\n"
-    "1 when an input cannot be read or the output cannot be written, 2 on bad usage.";
+    "1 when an input cannot be read or the output cannot be written, 2 on bad usage\n"
+    "(an -o FILE that is one of the inputs included). -o FILE is replaced only by a\n"
+    "run that succeeds.";
 
 int fail(const std::string& reason) {
     std::fprintf(stderr, "message-capture-parser: error: %s\n", reason.c_str());
@@ -60,18 +64,29 @@ int main(int argc, char** argv) {
     auto warn = [](const std::string& text) { std::fprintf(stderr, "message-capture-parser: warning: %s\n", text.c_str()); };
 
     try {
-        std::vector<msgcapture::CaptureFile> files = msgcapture::find_capture_files(inputs);
+        std::vector<msgcapture::CaptureFile> files = msgcapture::find_capture_files(inputs, warn);
         if (files.empty()) warn("no capture files (msgs_*.dat, msgs_*.dat.zst) found in the given paths");
+        std::vector<std::string> read_paths;
+        for (const auto& f : files) {
+            read_paths.push_back(f.path);
+            read_paths.push_back(f.path.substr(0, f.path.rfind('/') + 1) + "session.json");
+        }
+        if (auto input = output_overwrites_input(output, read_paths)) {
+            std::fprintf(stderr, "message-capture-parser: error: the output %s is one of the inputs (%s); refusing to overwrite it\n",
+                         output.c_str(), input->c_str());
+            return 2;
+        }
         msgcapture::CaptureJsonExporter exporter(files, warn);
 
-        std::FILE* out = stdout;
-        if (!output.empty()) {
-            out = std::fopen(output.c_str(), "w");
-            if (!out) return fail("cannot write " + output + ": " + std::strerror(errno));
+        std::unique_ptr<OutputFile> out;
+        try {
+            out = std::make_unique<OutputFile>(output);
+        } catch (const std::runtime_error& e) {
+            return fail(e.what());
         }
         bool write_failed = false;
         auto sink = [&](std::string_view chunk) {
-            if (!write_failed && std::fwrite(chunk.data(), 1, chunk.size(), out) != chunk.size()) write_failed = true;
+            if (!write_failed && std::fwrite(chunk.data(), 1, chunk.size(), out->stream()) != chunk.size()) write_failed = true;
         };
 
         ProgressBar bar;
@@ -86,10 +101,13 @@ int main(int argc, char** argv) {
             read_error = e.what();
         }
         if (show_progress) bar.finish();
-        if (std::fflush(out) != 0 || std::ferror(out)) write_failed = true;
-        if (out != stdout && std::fclose(out) != 0) write_failed = true;
-        if (!read_error.empty()) return fail(read_error);
-        if (write_failed) return fail("cannot write " + (output.empty() ? std::string("standard output") : output) + ": " + std::strerror(errno));
+        // A failed run leaves -o's file as it was; standard output gets the closed array of what was read.
+        const auto write_error = out->finish(read_error.empty() && !write_failed);
+        if (!read_error.empty()) return fail(read_error + (output.empty() ? "" : "; " + output + " is left as it was"));
+        if (write_failed || write_error) {
+            return fail("cannot write " + (output.empty() ? std::string("standard output") : output) + ": " +
+                        (write_error ? *write_error : std::strerror(errno)));
+        }
     } catch (const msgcapture::ReadError& e) {
         return fail(e.what());
     }

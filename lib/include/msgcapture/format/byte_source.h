@@ -1,6 +1,7 @@
 #pragma once
 // Where record bytes come from: a plain file or a zstd-compressed one.
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -13,6 +14,14 @@ namespace msgcapture {
 class ReadError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// Where a source can be reopened: at `file_offset` in the file, which is
+// `stream_offset` in the (decompressed) stream, then `skip` bytes on.
+struct SourcePosition {
+    uint64_t file_offset = 0;
+    uint64_t stream_offset = 0;
+    uint64_t skip = 0;
 };
 
 class ByteSource {
@@ -28,10 +37,23 @@ public:
     // A note about how the stream ended, if it ended badly (e.g. inside a zstd
     // frame); empty otherwise. Valid once read() has returned 0.
     virtual std::string end_warning() const { return {}; }
+    // How to reopen the source so that it reads from `stream_offset` on (at
+    // most a few MiB behind what was read); nullopt when it cannot be.
+    virtual std::optional<SourcePosition> position_of(uint64_t stream_offset) const {
+        (void)stream_offset;
+        return std::nullopt;
+    }
+    // Memory the source holds (a zstd decoder's window and buffers).
+    virtual size_t memory_usage() const { return 0; }
 };
 
-// Opens `path`, decompressing when its name ends in ".zst". Throws ReadError.
-std::unique_ptr<ByteSource> open_byte_source(const std::string& path);
+// zstd frames may ask for any window up to 2 GiB; a capture writer never
+// needs more than this, and a larger one is refused, not allocated.
+inline constexpr int MAX_ZSTD_WINDOW_LOG = 23;  // 8 MiB
+
+// Opens `path`, decompressing when its name ends in ".zst", reading from
+// `at` on (see position_of). Throws ReadError.
+std::unique_ptr<ByteSource> open_byte_source(const std::string& path, const SourcePosition& at = {});
 
 // Bytes already in memory (records received over a pipe, fuzz inputs).
 std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "msgcapture/format/record.h"
+#include "msgcapture/format/record_reader.h"
 #include "msgcapture/format/session.h"
 
 namespace msgcapture {
@@ -21,8 +22,14 @@ struct CaptureFile {
 // Files are taken as given; directories are searched recursively for
 // msgs_*.dat and msgs_*.dat.zst, in byte-wise sorted path order. A path given
 // twice is read once. A session.json beside a file labels it. Throws
-// ReadError for a path that does not exist.
-std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs);
+// ReadError for a path that does not exist and for a directory (at any
+// depth) that cannot be read. A session.json over MAX_SESSION_JSON_BYTES or
+// nested deeper than MAX_SESSION_JSON_DEPTH labels nothing, with a warning.
+std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn = {});
+
+// Our node writes session.json files of about 250 bytes, 1 level deep.
+inline constexpr size_t MAX_SESSION_JSON_BYTES = 64 * 1024;
+inline constexpr size_t MAX_SESSION_JSON_DEPTH = 8;
 
 // True for names the directory search picks up.
 bool is_capture_file_name(std::string_view file_name);

@@ -2,6 +2,13 @@
 // Streams records from one capture file with bounded memory: a declared length
 // is never allocated up front; the buffer grows only as real bytes arrive, and
 // never past one maximum-size record.
+//
+// A record is read in two steps, its header and then its payload, so that a
+// merge of many files can order them by their headers while holding no
+// payload but the one it hands out. A reader opened from a path can also be
+// parked: its file closed and its buffers freed, to be reopened where it
+// stopped, so that any number of files can be merged under a small limit on
+// open files and memory.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +22,23 @@ namespace msgcapture {
 
 using WarningHandler = std::function<void(const std::string&)>;
 
+// Spare read buffers shared by the readers of one merge: a large record's
+// buffer goes back here once the record is consumed, for the next large
+// record of any file, so that memory follows the records held, not the files.
+class BufferPool {
+public:
+    struct Buffer {
+        std::unique_ptr<uint8_t[]> data;
+        size_t size = 0;
+    };
+    // A buffer of at least `size` bytes (contents undefined).
+    Buffer take(size_t size);
+    void give(Buffer buffer);
+
+private:
+    std::vector<Buffer> spare_;
+};
+
 class RecordReader {
 public:
     // `name` labels warnings and errors (usually the path).
@@ -26,28 +50,57 @@ public:
     // The next record, or false at the end of the file. A torn header ends the
     // file with a warning and no record; a torn payload gives a Truncated record
     // and a warning; an oversized length gives an Oversized record and ends the
-    // file. Throws ReadError when the file cannot be read.
+    // file. Throws ReadError when the file cannot be read. The payload stays
+    // valid until the next call.
     bool next(Record& out);
 
+    // next() in two steps: the header (and offset) of the next record, with an
+    // empty payload; then, optionally, its payload and status. A record whose
+    // payload is not loaded is skipped by the following next_header().
+    bool next_header(Record& out);
+    void load_payload(Record& out);
+
+    // Closes the file and frees the buffers, keeping the position; the next
+    // call reopens the file there. Does nothing for a reader not opened from
+    // a path, or one whose source cannot say where to reopen.
+    void park();
+    bool parked() const { return parked_; }
+    // Frees everything once the file is done.
+    void release();
+
+    // Large buffers come from and go back to `pool` (owned by the caller).
+    void share_buffers(BufferPool* pool) { pool_ = pool; }
+    // Memory held now: the buffer and the source (a zstd decoder).
+    size_t memory_usage() const;
+
     const std::string& name() const { return name_; }
-    uint64_t file_bytes_read() const { return source_->file_bytes_read(); }
+    uint64_t file_bytes_read() const { return source_ ? source_->file_bytes_read() : file_bytes_read_; }
 
 private:
     // Makes at least `n` bytes available from begin_; returns how many are (fewer only at the end).
     size_t fill(size_t n);
     size_t grown_size(size_t n) const;  // the buffer's next size when it is full
+    void consume_loaded();              // moves past a loaded record
+    void reopen();
     void warn(const std::string& text) const;
 
     std::unique_ptr<ByteSource> source_;
     std::string name_;
+    std::string path_;  // empty when the source did not come from a file
     WarningHandler warn_;
-    std::unique_ptr<uint8_t[]> buf_;
-    size_t buf_size_ = 0;
+    BufferPool* pool_ = nullptr;
+    BufferPool::Buffer buf_;
     size_t begin_ = 0;         // first unconsumed byte in buf_
     size_t end_ = 0;           // one past the last valid byte in buf_
     uint64_t offset_ = 0;      // stream offset of buf_[begin_]
     bool at_end_ = false;      // the source returned 0
+    bool end_warned_ = false;  // its end warning was given
     bool finished_ = false;    // no more records will come
+    bool header_pending_ = false;  // next_header() gave a record not yet loaded or skipped
+    size_t loaded_bytes_ = 0;      // bytes of the loaded record, consumed on the next call
+    bool parked_ = false;
+    SourcePosition parked_at_;
+    uint64_t file_bytes_read_ = 0;  // while parked or released
 };
 
 }  // namespace msgcapture
