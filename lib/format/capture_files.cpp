@@ -15,17 +15,31 @@ namespace fs = boost::filesystem;
 namespace msgcapture {
 namespace {
 
-std::vector<std::string> search_directory(const fs::path& dir) {
+std::vector<std::string> search_directory(const fs::path& root) {
     std::vector<std::string> found;
-    boost::system::error_code ec;
     // A directory that cannot be read is an input that cannot be read, at any
-    // depth: skipping it would silently leave captures out.
-    fs::recursive_directory_iterator it(dir, ec), end;
-    if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
-    for (; it != end; it.increment(ec)) {
+    // depth: skipping it would silently leave captures out. (Boost's
+    // recursive iterator passes over some such directories without an error,
+    // so the walk is done here.) Links to directories are not followed, so a
+    // link loop cannot trap the walk.
+    std::vector<fs::path> pending = {root};
+    while (!pending.empty()) {
+        const fs::path dir = std::move(pending.back());
+        pending.pop_back();
+        boost::system::error_code ec;
+        fs::directory_iterator it(dir, ec), end;
         if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
-        const fs::path& p = it->path();
-        if (is_capture_file_name(p.filename().string()) && fs::is_regular_file(p, ec)) found.push_back(p.string());
+        for (; it != end; it.increment(ec)) {
+            if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
+            const fs::path& p = it->path();
+            const fs::file_status link_status = it->symlink_status(ec);
+            if (fs::is_directory(link_status)) {
+                pending.push_back(p);
+            } else if (is_capture_file_name(p.filename().string()) && fs::is_regular_file(p, ec)) {
+                found.push_back(p.string());
+            }
+        }
+        if (ec) throw ReadError("cannot read directory " + dir.string() + ": " + ec.message());
     }
     std::sort(found.begin(), found.end());  // byte-wise, as LC_ALL=C sort
     return found;

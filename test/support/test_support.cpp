@@ -86,6 +86,7 @@ std::vector<fs::path> core_regtest_files() {
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,9 +110,11 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
+    rusage usage{};
+    while (wait4(pid, &status, 0, &usage) < 0) {
     }
     ProcessResult res;
+    res.max_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
     res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     res.out = read_text(out_path);
     res.err = read_text(err_path);

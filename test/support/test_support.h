@@ -57,6 +57,7 @@ struct ProcessResult {
     int exit_code = -1;  // 128 + signal when killed by a signal
     std::string out;
     std::string err;
+    uint64_t max_rss_bytes = 0;  // the process's peak resident memory
 };
 
 // Runs a program (no shell), capturing its standard output and error.

@@ -4,6 +4,9 @@
 
 #include <map>
 
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader
+#include <zstd.h>
+
 #include "msgcapture/format/capture_writer.h"
 #include "msgcapture/format/record_reader.h"
 #include "test_support.h"
@@ -146,6 +149,19 @@ TEST(CaptureWriter, CompressedFilesAreReadableAfterEachFlushAndAfterClose) {
     while (reader.next(r)) ++n;
     EXPECT_EQ(n, 51);
     EXPECT_TRUE(warnings.empty());  // closed: the frame is complete
+
+    // Each flush ended a checksummed frame: two frames, each complete on its own.
+    const Bytes bytes = testsupport::read_file(file);
+    size_t frames = 0;
+    for (size_t at = 0; at < bytes.size(); ++frames) {
+        ZSTD_frameHeader header{};
+        ASSERT_EQ(ZSTD_getFrameHeader(&header, bytes.data() + at, bytes.size() - at), 0u);
+        EXPECT_EQ(header.checksumFlag, 1u) << "frame " << frames;
+        const size_t size = ZSTD_findFrameCompressedSize(bytes.data() + at, bytes.size() - at);
+        ASSERT_FALSE(ZSTD_isError(size));
+        at += size;
+    }
+    EXPECT_EQ(frames, 2u);
 }
 
 TEST(CaptureWriter, SizeBudgetStopsCaptureOnceAndLogsOnce) {

@@ -27,18 +27,29 @@ std::ostream& operator<<(std::ostream& os, const Entry& e) {
 class MergeTest : public ::testing::Test {
 protected:
     // Writes one file per list of (time, tag) records.
-    void add_file(std::vector<std::pair<int64_t, uint8_t>> records) {
+    // `frames` > 0: a .dat.zst file of that many zstd frames.
+    void add_file(std::vector<std::pair<int64_t, uint8_t>> records, size_t frames = 0) {
         Bytes data;
         for (auto [time, tag] : records) append_record(data, time, "ping", Bytes(8, tag));
-        auto path = dir_ / ("f" + std::to_string(paths_.size()) + ".dat");
+        auto path = dir_ / ("f" + std::to_string(paths_.size()) + (frames ? ".dat.zst" : ".dat"));
+        if (frames) {
+            Bytes compressed;
+            const size_t step = data.size() / frames + 1;
+            for (size_t at = 0; at < data.size(); at += step) {
+                auto frame = testsupport::zstd_compress(Bytes(data.begin() + static_cast<std::ptrdiff_t>(at),
+                                                              data.begin() + static_cast<std::ptrdiff_t>(std::min(data.size(), at + step))));
+                compressed.insert(compressed.end(), frame.begin(), frame.end());
+            }
+            data = compressed;
+        }
         testsupport::write_file(path, data);
         paths_.push_back(path.string());
     }
 
-    std::vector<Entry> merge() {
+    std::vector<Entry> merge(MergeLimits limits = {}) {
         std::vector<RecordReader> readers;
         for (const auto& p : paths_) readers.push_back(RecordReader::open(p));
-        RecordMerger merger(std::move(readers), [&](const std::string& w) { warnings_.push_back(w); });
+        RecordMerger merger(std::move(readers), [&](const std::string& w) { warnings_.push_back(w); }, limits);
         std::vector<Entry> out;
         const Record* r;
         size_t source;
@@ -103,4 +114,22 @@ TEST_F(MergeTest, EmptyFilesAndNoFiles) {
     add_file({{1, 1}});
     add_file({});
     EXPECT_EQ(merge(), (std::vector<Entry>{{1, 1, 1}}));
+}
+
+// Past the open-file limit files are parked and reopened where they stopped,
+// plain ones at their offset and zstd ones at the start of their frame: the
+// merge is the same as with every file open.
+TEST_F(MergeTest, ParkedFilesResumeExactlyWhereTheyStopped) {
+    std::mt19937 rng(11);
+    for (size_t f = 0; f < 12; ++f) {
+        std::vector<std::pair<int64_t, uint8_t>> records;
+        int64_t t = 0;
+        for (int i = 0; i < 300; ++i) records.push_back({t += rng() % 5, static_cast<uint8_t>(i)});
+        add_file(records, f % 3 == 0 ? 0 : f % 3 == 1 ? 1 : 7);  // plain, one frame, seven frames
+    }
+    const auto all_open = merge();
+    ASSERT_EQ(all_open.size(), 12u * 300);
+    EXPECT_EQ(merge({2, 128u << 20}), all_open);
+    EXPECT_EQ(merge({1, 128u << 20}), all_open);
+    EXPECT_EQ(merge({256, 1}), all_open);  // a memory budget that parks every other file
 }

@@ -6,7 +6,7 @@
 // Memory and descriptors stay bounded whatever the number of files: files are
 // ordered by their next record's header alone, only the record handed out has
 // its payload read, large buffers are shared, and past `max_open_files` open
-// files (or `max_decoder_bytes` of zstd decoders) the least recently used
+// files (or `max_decoder_bytes` of open files' buffers and zstd decoders) the least recently used
 // file is parked (closed, to be reopened where it stopped).
 #include <cstdint>
 #include <functional>
@@ -20,7 +20,7 @@ namespace msgcapture {
 
 struct MergeLimits {
     size_t max_open_files = 256;
-    size_t max_decoder_bytes = 256u << 20;
+    size_t max_decoder_bytes = 128u << 20;
 };
 
 class RecordMerger {
