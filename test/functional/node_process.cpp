@@ -94,6 +94,8 @@ int handshaken_peer(uint16_t port) {
 HttpReply http_post(uint16_t port, const std::string& body, const std::string& credentials) {
     const int fd = connect_loopback(port);
     if (fd < 0) return {};
+    timeval timeout{15, 0};  // a node that accepts nothing must fail the test, not hang it
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     std::string request = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n";
     if (!credentials.empty()) {
         std::string encoded(4 * ((credentials.size() + 2) / 3) + 1, '\0');

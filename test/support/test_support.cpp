@@ -121,7 +121,12 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
     return res;
 }
 
-std::string parser_binary() { return MSGCAPTURE_PARSER_BINARY; }
+// MSGCAPTURE_PARSER in the environment runs another build (an older one, to
+// show that a test fails without the fix it checks).
+std::string parser_binary() {
+    const char* other = std::getenv("MSGCAPTURE_PARSER");
+    return other && *other ? other : MSGCAPTURE_PARSER_BINARY;
+}
 std::string generator_binary() { return MSGCAPTURE_GENERATOR_BINARY; }
 
 }  // namespace testsupport
