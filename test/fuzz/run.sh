@@ -5,16 +5,16 @@
 source "$(dirname "$0")/../../contrib/common.sh"
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
-build=build-fuzz
+build=$PWD/build-fuzz  # absolute: fuzz_parser_cli runs in its own directory
 require_command clang++ clang
 require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking
 
 corpus=$build/corpus
-mkdir -p "$corpus"/{capture,roundtrip,transport,rpc}
+mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
@@ -40,12 +40,28 @@ for f in sorted(glob.glob("test/data/conformance/**/msgs_*.dat", recursive=True)
 body = b'{"jsonrpc":"1.0","id":1,"method":"echo","params":[5,"x"]}'
 open(f"{corpus}/rpc/s0", "wb").write(b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 open(f"{corpus}/rpc/s1", "wb").write(b'POST / HTTP/1.1\r\nContent-Length: 40\r\n\r\n[{"method":"echo","params":{"a":"7"}}] ')
+# Deep nesting in "id" and "params", the shapes that once overflowed the stack.
+for i, depth in enumerate([600, 5000]):
+    deep = b"[" * depth + b"]" * depth
+    body = b'{"method":"echo","id":' + deep + b',"params":' + deep + b'}'
+    open(f"{corpus}/rpc/deep{i}", "wb").write(b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    open(f"{corpus}/json/deep{i}", "wb").write(b'{"a":"[{\\"",' + b'"b":' + deep + b"}")
+open(f"{corpus}/json/s0", "wb").write(b'{"peer_id":1,"address":"127.0.0.1:1","x":[1,{"y":[2]}],"s":"[{\\"]"}')
+# Merges: pieces of real captures, plain, in zstd frames, and cut short.
+caps = [open(f, "rb").read()[:3000] for f in sorted(glob.glob("test/data/conformance/**/msgs_*.dat", recursive=True))[:4]]
+open(f"{corpus}/merge/s0", "wb").write(b"\xff\xfe".join(bytes([m]) + c for m, c in zip([0, 1, 7, 0x83], caps)))
+# Command lines: files laid out, then arguments (see fuzz_parser_cli.cpp).
+cap = open(sorted(glob.glob("test/data/conformance/**/msgs_recv.dat", recursive=True))[0], "rb").read()[:2000]
+cap = cap.replace(b"\n", b"")
+open(f"{corpus}/cli/s0", "wb").write(b"F d/p/msgs_recv.dat " + cap + b"\nF d/p/session.json {\"peer_id\":1}\nd\n-o\nout.json\n-j\n2")
+open(f"{corpus}/cli/s1", "wb").write(b"F d/msgs_sent.dat " + cap + b"\nd\n-o\nd/msgs_sent.dat")
+open(f"{corpus}/cli/s2", "wb").write(b"F d/x/\nF d/msgs_recv.dat.zst \x28\xb5\x2f\xfd\nd\n--output=o.json")
 PY
 
-run() {  # target corpus-dir
+run() {  # target corpus-dir [libFuzzer options]
   echo "== $1 for ${seconds}s"
   "$build/test/fuzz/$1" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=200000 -print_final_stats=1 \
-    -artifact_prefix="$build/$1-" "$corpus/$2" 2>&1 | grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|ERROR|SUMMARY" || true
+    -artifact_prefix="$build/$1-" "${@:3}" "$corpus/$2" 2>&1 | grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|ERROR|SUMMARY" || true
   if ls "$build/$1-"crash-* "$build/$1-"leak-* "$build/$1-"oom-* "$build/$1-"timeout-* >/dev/null 2>&1; then
     echo "$1 found a failing input: $(ls "$build/$1-"*)"; return 1
   fi
@@ -55,4 +71,7 @@ run fuzz_capture_file capture || status=1
 run fuzz_message_roundtrip roundtrip || status=1
 run fuzz_v1_transport transport || status=1
 run fuzz_rpc_request rpc || status=1
+run fuzz_json_depth json || status=1
+run fuzz_merge_parking merge || status=1
+run fuzz_parser_cli cli -close_fd_mask=3 || status=1  # the parser's own output is noise here
 exit $status
