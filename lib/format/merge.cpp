@@ -13,11 +13,15 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
     for (auto& r : readers_) r.share_buffers(&pool_);
     // Readers may come open: the limits hold from the start.
     for (size_t i = 0; i < readers_.size(); ++i) {
-        if (!readers_[i].parked()) touch(i);
+        if (readers_[i].parked()) continue;
+        touch(i);
+        account(i);
     }
     for (size_t i = 0; i < readers_.size(); ++i) {
         touch(i);
-        if (readers_[i].next_header(current_[i])) {
+        const bool more = readers_[i].next_header(current_[i]);
+        account(i);
+        if (more) {
             heap_.push({current_[i].header.time_us, i});
         } else {
             done(i);
@@ -26,16 +30,19 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
 }
 
 void RecordMerger::touch(size_t source) {
-    if (open_at_[source] != open_.end()) {
-        open_.erase(open_at_[source]);
-        open_memory_ -= memory_[source];
-    }
+    if (open_at_[source] != open_.end()) open_.erase(open_at_[source]);
     open_.push_front(source);
     open_at_[source] = open_.begin();
+}
+
+void RecordMerger::account(size_t source) {
+    // Measured after reading: a zstd decoder takes its window on its first frame.
+    open_memory_ -= memory_[source];
     memory_[source] = readers_[source].memory_usage();
     open_memory_ += memory_[source];
     while (open_.size() > 1 && (open_.size() > limits_.max_open_files || open_memory_ > limits_.max_decoder_bytes)) {
         const size_t oldest = open_.back();
+        if (oldest == source) break;
         open_.pop_back();
         open_at_[oldest] = open_.end();
         open_memory_ -= memory_[oldest];
@@ -57,7 +64,9 @@ void RecordMerger::done(size_t source) {
 void RecordMerger::advance(size_t source) {
     const int64_t previous = current_[source].header.time_us;
     touch(source);
-    if (!readers_[source].next_header(current_[source])) return done(source);
+    const bool more = readers_[source].next_header(current_[source]);
+    account(source);
+    if (!more) return done(source);
     const int64_t time = current_[source].header.time_us;
     // A clock step: the file keeps its own (processing) order, so its next
     // record simply competes with a smaller time.
@@ -81,6 +90,7 @@ bool RecordMerger::next(const Record*& record, size_t& source) {
     heap_.pop();
     touch(source);
     readers_[source].load_payload(current_[source]);
+    account(source);
     record = &current_[source];
     pending_advance_ = source;
     return true;

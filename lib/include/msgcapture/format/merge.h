@@ -42,8 +42,11 @@ private:
     };
 
     void advance(size_t source);
-    // `source` is about to be read: reopen it if parked, and park others past the limits.
+    // `source` is about to be read: the most recently used.
     void touch(size_t source);
+    // `source` was read: its memory is counted again, and the least recently
+    // used other files are parked while the limits are exceeded.
+    void account(size_t source);
     void done(size_t source);  // the file has no more records: its resources go
 
     std::vector<RecordReader> readers_;
