@@ -132,7 +132,10 @@ public:
     HttpSession(asio::ip::tcp::socket socket, HttpServer& server, uint64_t id)
         : socket_(std::move(socket)), server_(server), id_(id), timer_(socket_.get_executor()) {}
 
-    void start() { read(); }
+    void start() {
+        arm_timer();
+        read();
+    }
 
     // Not handling a request, only waiting on the client: may be closed for a newcomer.
     bool idle() const { return !busy_ && !closed_; }
@@ -157,11 +160,14 @@ public:
             self->busy_ = false;
             self->last_activity_ = std::chrono::steady_clock::now();
             if (ec || !keep_alive || self->server_.stopping_) return self->close();
+            self->arm_timer();  // the next request has the whole timeout, from now
             self->consume(leftover);
         });
     }
 
 private:
+    // One deadline per wait: for the whole of a request (a client that sends a
+    // byte now and then gains nothing), and for the whole of a reply.
     void arm_timer() {
         timer_.expires_after(server_.options_.timeout);
         timer_.async_wait([self = shared_from_this()](asio::error_code ec) {
@@ -171,7 +177,6 @@ private:
 
     void read() {
         if (closed_) return;
-        arm_timer();
         socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](asio::error_code ec, size_t n) {
             if (ec) return self->close();
             self->last_activity_ = std::chrono::steady_clock::now();

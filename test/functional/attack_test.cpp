@@ -244,14 +244,22 @@ TEST(AttackRpc, IdleAndStalledConnectionsTimeOut) {
         }
         fds.push_back(fd);
     }
-    std::this_thread::sleep_for(std::chrono::seconds(4));
+    // And some that send a byte every 200 ms: the deadline is for the whole request.
+    std::vector<int> drips;
+    for (int i = 0; i < 10; ++i) drips.push_back(connect_loopback(a.rpc_port()));
+    const std::string request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+    for (size_t i = 0; i < 20; ++i) {
+        for (int fd : drips) ::send(fd, request.data() + i % request.size(), 1, MSG_NOSIGNAL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    fds.insert(fds.end(), drips.begin(), drips.end());
     int closed = 0;
     for (int fd : fds) {
         char c;
         if (::recv(fd, &c, 1, MSG_DONTWAIT) == 0) ++closed;
         ::close(fd);
     }
-    EXPECT_EQ(closed, 40);
+    EXPECT_EQ(closed, 50);
     EXPECT_EQ(a.stop(), 0);
 }
 
