@@ -190,14 +190,16 @@ void Connman::accept_next(asio::ip::tcp::acceptor& acceptor) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
         if (ec) {
             // Out of descriptors or buffers: accepting again at once would
-            // fail again at once and spin. Wait, then go on.
-            log_info("cannot accept a connection: " + ec.message() + "; retrying in " + std::to_string(ACCEPT_RETRY.count()) + " ms");
+            // fail again at once and spin. Wait, then go on; say so once a streak.
+            if (!accept_failing_) log_info("cannot accept connections: " + ec.message() + "; retrying every " + std::to_string(ACCEPT_RETRY.count()) + " ms");
+            accept_failing_ = true;
             auto timer = std::make_shared<asio::steady_timer>(io_, ACCEPT_RETRY);
             timer->async_wait([this, &acceptor, timer](asio::error_code) {
                 if (acceptor.is_open()) accept_next(acceptor);
             });
             return;
         }
+        accept_failing_ = false;
         if (static_cast<int>(connection_count()) >= options_.max_connections) {
             // Full: the connection is closed at once. A flood of them adds one
             // log line a minute, with the count.

@@ -81,6 +81,7 @@ private:
     std::multiset<std::string> pending_;  // dials in progress
     std::chrono::steady_clock::time_point last_full_log_{};  // network thread only
     uint64_t dropped_while_full_ = 0;
+    bool accept_failing_ = false;  // network thread only
 };
 
 }  // namespace node
