@@ -25,7 +25,14 @@ size_t depth_of(const nlohmann::json& j) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const bool within = msgcapture::json_depth_within(text, LIMIT);
-    if (!within) return 0;  // refused before parsing: nothing below may recurse on it
+    if (!within) {
+        // Refused: rightly so, if it is JSON at all (checked on short texts,
+        // whose depth the recursive check below can walk).
+        if (size > 4096) return 0;
+        const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+        if (!parsed.is_discarded() && depth_of(parsed) <= LIMIT) std::abort();
+        return 0;
+    }
     const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
     if (parsed.is_discarded()) return 0;
     if (depth_of(parsed) > LIMIT) std::abort();  // the guard let a deeper text through
