@@ -68,6 +68,10 @@ std::optional<SessionInfo> read_session_json(const fs::path& path, const Warning
     std::string text(static_cast<size_t>(size), '\0');
     in.read(text.data(), static_cast<std::streamsize>(size));
     text.resize(static_cast<size_t>(in.gcount()));
+    if (text.find('\0') != std::string::npos) {
+        if (warn) warn(path.string() + ": has a NUL byte; not used as a peer label");
+        return std::nullopt;
+    }
     if (!json_depth_within(text, MAX_SESSION_JSON_DEPTH)) {
         if (warn) warn(path.string() + ": nested deeper than " + std::to_string(MAX_SESSION_JSON_DEPTH) + " levels; not used as a peer label");
         return std::nullopt;

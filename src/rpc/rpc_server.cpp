@@ -122,7 +122,10 @@ HttpResponse RpcServer::handle(const HttpRequest& request) const {
     if (request.method != "POST") return {405, "JSONRPC server handles only POST requests\n", {{"Content-Type", "text/plain"}}};
     // Nesting is bounded before parsing: the reply echoes "id", and writing
     // JSON recurses once per level.
-    json parsed = msgcapture::json_depth_within(request.body) ? json::parse(request.body, nullptr, false) : json(json::value_t::discarded);
+    // A NUL byte would end nlohmann::json's input early and hide what follows
+    // it: such a body is not JSON.
+    const bool acceptable = msgcapture::json_depth_within(request.body) && request.body.find('\0') == std::string::npos;
+    json parsed = acceptable ? json::parse(request.body, nullptr, false) : json(json::value_t::discarded);
     int status = 200;
     json reply;
     if (parsed.is_discarded()) {

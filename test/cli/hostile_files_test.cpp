@@ -198,3 +198,23 @@ TEST(HostileFiles, AHundredThousandFilesUnderA1024DescriptorLimit) {
     std::printf("%d files under 1,024 descriptors: peak RSS %.1f MB\n", DIRS * PER_DIR, res.max_rss_bytes / 1e6);
     EXPECT_MEMORY_BELOW(res.max_rss_bytes, 400'000'000u);
 }
+
+// session.json is untrusted too: one too large, too deep or with a NUL in it
+// labels nothing, with a warning, and the records are still read.
+TEST(HostileFiles, ABadSessionJsonLabelsNothing) {
+    TempDir dir;
+    std::string nested = "{\"peer_id\": 1, \"x\": " + std::string(100, '[') + std::string(100, ']') + "}";
+    std::string with_nul = "{\"peer_id\": 1}";
+    with_nul += std::string(1, '\0') + "junk";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {std::string(70'000, ' ') + "{}", "over 65536 bytes"}, {nested, "nested deeper than 8"}, {with_nul, "NUL byte"}};
+    for (const auto& [text, warning] : cases) {
+        write_file(dir / "msgs_recv.dat", record(1, "ping", Bytes(8, 1)));
+        write_file(dir / "session.json", Bytes(text.begin(), text.end()));
+        const ProcessResult res = run_process({parser_binary(), "-n", dir.path().string()});
+        EXPECT_EQ(res.exit_code, 0) << res.err;
+        EXPECT_NE(res.err.find(warning), std::string::npos) << res.err;
+        EXPECT_EQ(count_of(res.out, "\"msgtype\": \"ping\""), 1u);
+        EXPECT_EQ(res.out.find("\"peer\""), std::string::npos);
+    }
+}

@@ -120,6 +120,10 @@ TEST(AttackRpc, DeeplyNestedJsonIsAParseErrorNotACrash) {
         EXPECT_EQ(reply.status, 500);
         EXPECT_NE(reply.body.find("-32700"), std::string::npos) << reply.body.substr(0, 200);
     }
+    // nlohmann::json would stop at a NUL and take the request before it; it is not JSON.
+    std::string with_nul = R"({"method":"getblockcount","params":[],"id":1})";
+    with_nul += std::string(1, '\0') + deep;
+    EXPECT_EQ(a.rpc_raw(with_nul, a.credentials()).status, 500);
     // Bitcoin Core's depth (512) still works, and is echoed back.
     const std::string id = std::string(500, '[') + std::string(500, ']');
     const HttpReply ok = a.rpc_raw(R"({"method":"getblockcount","params":[],"id":)" + id + "}", a.credentials());

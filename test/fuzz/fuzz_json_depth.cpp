@@ -28,8 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!within) {
         // Refused: rightly so, if it is JSON at all (checked on short texts,
         // whose depth the recursive check below can walk).
-        if (size > 4096) return 0;
-        const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+        // nlohmann::json stops at a NUL byte, which the guard does not: only
+        // the text before it counts here (the RPC server and the parser refuse
+        // JSON with a NUL in it outright).
+        const std::string_view before_nul = text.substr(0, text.find('\0'));
+        if (before_nul.size() > 4096 || msgcapture::json_depth_within(before_nul, LIMIT)) return 0;
+        const nlohmann::json parsed = nlohmann::json::parse(before_nul, nullptr, false);
         if (!parsed.is_discarded() && depth_of(parsed) <= LIMIT) std::abort();
         return 0;
     }
