@@ -2,16 +2,10 @@
 // and receives (-capturemessages). Options follow Bitcoin Core's.
 #include <pthread.h>
 #include <signal.h>
-#include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/filesystem.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <optional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,6 +15,7 @@
 #include "chain/chainparams.h"
 #include "common/args.h"
 #include "common/logging.h"
+#include "common/system.h"
 #include "common/time.h"
 #include "msgcapture/format/capture_writer.h"
 #include "net/addrman.h"
@@ -79,22 +74,6 @@ std::vector<OptionSpec> option_specs() {
     };
 }
 
-// Bitcoin Core keeps this many descriptors for its own files (MIN_CORE_FILEDESCRIPTORS).
-constexpr int RESERVED_FILE_DESCRIPTORS = 150;
-
-// Raises the soft limit on open files to the hard limit, as Core does; returns the limit now in force.
-int raise_open_file_limit() {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
-    if (limit.rlim_cur < limit.rlim_max) {
-        rlimit raised = limit;
-        raised.rlim_cur = limit.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-    }
-    constexpr rlim_t CAP = 1 << 20;  // far past any use here, and fits an int
-    return static_cast<int>(limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > CAP ? CAP : limit.rlim_cur);
-}
-
 std::string default_datadir() {
     const char* home = std::getenv("HOME");
     return std::string(home ? home : ".") + "/.bitcoin";
@@ -106,35 +85,6 @@ std::string expand_home(const std::string& path) {
         return std::string(home ? home : ".") + path.substr(1);
     }
     return path;
-}
-
-// Writes `content` to `path` readable by the owner only, from the first byte
-// on: a temporary file created with mode 0600 is renamed over `path`, so that
-// nobody can read a half-written file or one with the umask's mode. Returns
-// the error, if any.
-std::optional<std::string> write_private_file(const std::string& path, const std::string& content) {
-    const std::string tmp = path + ".tmp";
-    ::unlink(tmp.c_str());  // a stale one from a crash; O_EXCL below must create it
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return std::string(std::strerror(errno));
-    size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const std::string error = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return error;
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string error = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return error;
-    }
-    return std::nullopt;
 }
 
 int run(int argc, char** argv) {
