@@ -89,21 +89,25 @@ public:
     size_t read(uint8_t* dst, size_t n) override {
         ZSTD_outBuffer out{dst, n, 0};
         while (out.pos == 0) {
+            bool file_ended = false;
             if (input_.pos == input_.size) {
-                size_t got = file_.read(in_.data(), in_.size());
-                if (got == 0) {
-                    // A file cut off inside a frame (a crash while compressing):
-                    // everything decodable was delivered; the record layer sees
-                    // the end and reports the torn record.
-                    if (in_frame_) end_warning_ = "compressed stream ends inside a zstd frame";
-                    break;
-                }
-                input_ = ZSTD_inBuffer{in_.data(), got, 0};
+                const size_t got = file_.read(in_.data(), in_.size());
+                if (got == 0) file_ended = true;
+                else input_ = ZSTD_inBuffer{in_.data(), got, 0};
             }
+            // At the end of the file this still runs, with no input: the
+            // decoder may hold decoded bytes that did not fit the last `dst`.
             const size_t ret = ZSTD_decompressStream(stream_, &out, &input_);
             if (ZSTD_isError(ret)) throw ReadError("cannot decompress " + path_ + ": " + describe(ret));
             in_frame_ = ret != 0;
             if (ret == 0) frame_ended(delivered_ + out.pos);
+            if (file_ended && out.pos == 0) {
+                // A file cut off inside a frame (a crash while compressing):
+                // everything decodable was delivered; the record layer sees
+                // the end and reports the torn record.
+                if (in_frame_) end_warning_ = "compressed stream ends inside a zstd frame";
+                break;
+            }
         }
         delivered_ += out.pos;
         return out.pos;

@@ -18,6 +18,8 @@ mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
+# Inputs that once failed stay in the corpus (each also has a unit test).
+cp test/fuzz/regressions/fuzz_merge_parking/* "$corpus/merge/"
 python3 - "$corpus" <<'PY'
 import glob, struct, sys, hashlib
 corpus = sys.argv[1]
