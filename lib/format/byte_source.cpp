@@ -95,8 +95,11 @@ public:
                 if (got == 0) file_ended = true;
                 else input_ = ZSTD_inBuffer{in_.data(), got, 0};
             }
-            // At the end of the file this still runs, with no input: the
-            // decoder may hold decoded bytes that did not fit the last `dst`.
+            // The file ended between frames: a clean end.
+            if (file_ended && !in_frame_) break;
+            // Otherwise this runs even at the end of the file, with no input
+            // left: inside a frame, the decoder may hold decoded bytes that did
+            // not fit the last `dst`.
             const size_t ret = ZSTD_decompressStream(stream_, &out, &input_);
             if (ZSTD_isError(ret)) throw ReadError("cannot decompress " + path_ + ": " + describe(ret));
             in_frame_ = ret != 0;

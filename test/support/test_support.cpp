@@ -61,6 +61,22 @@ msgcapture::Bytes zstd_compress(const msgcapture::Bytes& data, int level) {
     return out;
 }
 
+msgcapture::Bytes zstd_compress_streamed(const msgcapture::Bytes& data, int window_log) {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, window_log);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    msgcapture::Bytes out(ZSTD_compressBound(data.size()) + 1024);
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    ZSTD_inBuffer i{data.data(), data.size(), 0};
+    ZSTD_compressStream2(cctx, &o, &i, ZSTD_e_continue);  // the size stays unknown
+    ZSTD_inBuffer none{nullptr, 0, 0};
+    while (ZSTD_compressStream2(cctx, &o, &none, ZSTD_e_end) != 0) {
+    }
+    ZSTD_freeCCtx(cctx);
+    out.resize(o.pos);
+    return out;
+}
+
 std::vector<OwnedRecord> read_records(const fs::path& path) {
     auto reader = msgcapture::RecordReader::open(path.string());
     std::vector<OwnedRecord> out;

@@ -56,6 +56,9 @@ std::string read_text(const fs::path& path);
 
 // zstd-compresses `data` in one frame.
 msgcapture::Bytes zstd_compress(const msgcapture::Bytes& data, int level = 3);
+// zstd-compresses `data` as one streamed frame with a content checksum: no
+// content size, so the frame declares a window of 2^window_log bytes.
+msgcapture::Bytes zstd_compress_streamed(const msgcapture::Bytes& data, int window_log);
 
 struct OwnedRecord {
     int64_t time_us;

@@ -1,7 +1,6 @@
 // The record reader: complete, torn and oversized records, in plain and zstd files.
 #include <gtest/gtest.h>
 
-#include <zstd.h>
 
 #include <random>
 
@@ -176,39 +175,18 @@ TEST(RecordDirection, ComesFromTheFileName) {
     EXPECT_EQ(direction_from_file_name("other.dat"), Direction::Sent);
 }
 
-namespace {
-
-// zstd-compresses `data` as one streamed frame (no content size, so the
-// frame declares a window of 2^window_log), with a checksum when asked.
-Bytes zstd_stream(const Bytes& data, int window_log, bool checksum) {
-    ZSTD_CCtx* cctx = ZSTD_createCCtx();
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, window_log);
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, checksum ? 1 : 0);
-    Bytes out(ZSTD_compressBound(data.size()) + 1024);
-    ZSTD_outBuffer o{out.data(), out.size(), 0};
-    ZSTD_inBuffer i{data.data(), data.size(), 0};
-    ZSTD_compressStream2(cctx, &o, &i, ZSTD_e_continue);  // the size stays unknown
-    ZSTD_inBuffer none{nullptr, 0, 0};
-    while (ZSTD_compressStream2(cctx, &o, &none, ZSTD_e_end) != 0) {
-    }
-    ZSTD_freeCCtx(cctx);
-    out.resize(o.pos);
-    return out;
-}
-
-}  // namespace
 
 TEST(RecordReaderZstd, AWindowOver8MiBIsRefusedNotAllocated) {
     TempDir dir;
     auto path = dir / "msgs_sent.dat.zst";
-    testsupport::write_file(path, zstd_stream(record(1, "ping", Bytes(8, 1)), 27, true));  // 128 MiB
+    testsupport::write_file(path, testsupport::zstd_compress_streamed(record(1, "ping", Bytes(8, 1)), 27));  // 128 MiB
     try {
         read_all(path.string());
         FAIL() << "expected ReadError";
     } catch (const ReadError& e) {
         EXPECT_NE(std::string(e.what()).find("window over 8 MiB"), std::string::npos) << e.what();
     }
-    testsupport::write_file(path, zstd_stream(record(1, "ping", Bytes(8, 1)), 23, true));  // 8 MiB: fine
+    testsupport::write_file(path, testsupport::zstd_compress_streamed(record(1, "ping", Bytes(8, 1)), 23));  // 8 MiB: fine
     EXPECT_EQ(read_all(path.string()).records.size(), 1u);
 }
 
@@ -221,7 +199,7 @@ TEST(RecordReaderZstd, AFlippedByteIsReportedAsCorruption) {
         Bytes r = record(i, "tx", Bytes(50, static_cast<uint8_t>(i)));
         data.insert(data.end(), r.begin(), r.end());
     }
-    const Bytes good = zstd_stream(data, 20, true);
+    const Bytes good = testsupport::zstd_compress_streamed(data, 20);
     auto path = dir / "msgs_sent.dat.zst";
     size_t checksum_errors = 0;
     for (size_t at = 4; at < good.size(); ++at) {
