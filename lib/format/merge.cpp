@@ -43,22 +43,22 @@ void RecordMerger::account(size_t source) {
     while (open_.size() > 1 && (open_.size() > limits_.max_open_files || open_memory_ > limits_.max_decoder_bytes)) {
         const size_t oldest = open_.back();
         if (oldest == source) break;
-        open_.pop_back();
-        open_at_[oldest] = open_.end();
-        open_memory_ -= memory_[oldest];
-        memory_[oldest] = 0;
+        forget(oldest);
         readers_[oldest].park();
     }
 }
 
+void RecordMerger::forget(size_t source) {
+    if (open_at_[source] == open_.end()) return;
+    open_.erase(open_at_[source]);
+    open_at_[source] = open_.end();
+    open_memory_ -= memory_[source];
+    memory_[source] = 0;
+}
+
 void RecordMerger::done(size_t source) {
     readers_[source].release();
-    if (open_at_[source] != open_.end()) {
-        open_.erase(open_at_[source]);
-        open_at_[source] = open_.end();
-        open_memory_ -= memory_[source];
-        memory_[source] = 0;
-    }
+    forget(source);
 }
 
 void RecordMerger::advance(size_t source) {

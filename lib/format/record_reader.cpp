@@ -61,10 +61,9 @@ size_t RecordReader::fill(size_t n) {
             // they fill this one. New buffers are not zero-filled: read() writes them.
             const size_t have = end_ - begin_;
             if (have == buf_.size) {
-                BufferPool::Buffer bigger = pool_ ? pool_->take(grown_size(n))
-                                                  : BufferPool::Buffer{std::make_unique_for_overwrite<uint8_t[]>(grown_size(n)), grown_size(n)};
+                BufferPool::Buffer bigger = take_buffer(grown_size(n));
                 if (have > 0) std::memcpy(bigger.data.get(), buf_.data.get() + begin_, have);
-                if (pool_) pool_->give(std::move(buf_));
+                give_buffer();
                 buf_ = std::move(bigger);
             } else if (begin_ > 0) {
                 std::memmove(buf_.data.get(), buf_.data.get() + begin_, have);
@@ -98,6 +97,16 @@ size_t RecordReader::grown_size(size_t n) const {
     return std::min(MAX_BUFFER, size);
 }
 
+BufferPool::Buffer RecordReader::take_buffer(size_t size) {
+    return pool_ ? pool_->take(size) : BufferPool::Buffer{std::make_unique_for_overwrite<uint8_t[]>(size), size};
+}
+
+void RecordReader::give_buffer() {
+    if (pool_) pool_->give(std::move(buf_));
+    buf_ = {};
+    begin_ = end_ = 0;
+}
+
 void RecordReader::consume_loaded() {
     if (loaded_bytes_ == 0) return;
     begin_ += loaded_bytes_;
@@ -105,12 +114,12 @@ void RecordReader::consume_loaded() {
     loaded_bytes_ = 0;
     // A large buffer whose record is gone goes back to the pool.
     if (pool_ && buf_.size > MIN_BUFFER && end_ - begin_ <= MIN_BUFFER) {
-        BufferPool::Buffer small = pool_->take(MIN_BUFFER);
+        BufferPool::Buffer small = take_buffer(MIN_BUFFER);
         std::memcpy(small.data.get(), buf_.data.get() + begin_, end_ - begin_);
-        pool_->give(std::move(buf_));
+        const size_t have = end_ - begin_;
+        give_buffer();
         buf_ = std::move(small);
-        end_ -= begin_;
-        begin_ = 0;
+        end_ = have;
     }
 }
 
@@ -190,9 +199,7 @@ void RecordReader::park() {
     parked_at_ = *at;
     file_bytes_read_ = source_->file_bytes_read();
     source_.reset();
-    if (pool_) pool_->give(std::move(buf_));
-    buf_ = {};
-    begin_ = end_ = 0;
+    give_buffer();
     at_end_ = false;
     parked_ = true;
 }
@@ -206,9 +213,7 @@ void RecordReader::release() {
     if (!source_) return;
     file_bytes_read_ = source_->file_bytes_read();
     source_.reset();
-    if (pool_) pool_->give(std::move(buf_));
-    buf_ = {};
-    begin_ = end_ = 0;
+    give_buffer();
     loaded_bytes_ = 0;
     header_pending_ = false;
     finished_ = true;

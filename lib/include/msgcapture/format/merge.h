@@ -47,7 +47,8 @@ private:
     // `source` was read: its memory is counted again, and the least recently
     // used other files are parked while the limits are exceeded.
     void account(size_t source);
-    void done(size_t source);  // the file has no more records: its resources go
+    void done(size_t source);    // the file has no more records: its resources go
+    void forget(size_t source);  // off the list of open files (it is parked or done)
 
     std::vector<RecordReader> readers_;
     std::vector<Record> current_;

@@ -81,6 +81,8 @@ private:
     size_t fill(size_t n);
     size_t grown_size(size_t n) const;  // the buffer's next size when it is full
     void consume_loaded();              // moves past a loaded record
+    BufferPool::Buffer take_buffer(size_t size);  // from the pool, if shared
+    void give_buffer();                 // back to the pool (or freed); the buffer is then empty
     void reopen();
     void warn(const std::string& text) const;
 
