@@ -15,6 +15,7 @@
 #include "chain/chainparams.h"
 #include "common/args.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "common/system.h"
 #include "common/time.h"
 #include "msgcapture/format/capture_writer.h"
@@ -41,12 +42,20 @@ std::vector<OptionSpec> option_specs() {
         {"version", "Print version and exit", "", ""},
         {"datadir", "Specify data directory", "<dir>", "~/.bitcoin"},
         {"conf", "Specify path to the configuration file (relative paths are taken from the data directory)", "<file>", "bitcoin.conf"},
+        {"includeconf", "In bitcoin.conf only: read more options from this file, relative to the data directory; repeatable", "<file>", ""},
+        {"daemon", "Run in the background as a daemon and accept commands", "", "0"},
+        {"daemonwait", "Like -daemon, but the starting process waits until the node has started, and exits with its status", "", "0"},
+        {"pid", "Specify the pid file; relative paths are taken from the chain's data directory", "<file>", "bitcoind.pid"},
+        {"debuglogfile", "Specify the location of the debug log; relative paths are taken from the chain's data directory; -nodebuglogfile writes no log file", "<file>", "debug.log"},
+        {"logtimestamps", "Prepend debug output with a timestamp", "", "1"},
+        {"logips", "Include IP addresses in debug output", "", "0"},
+        {"shrinkdebugfile", "Shrink debug.log on startup to its last 10 MB when it is larger than 11 MB", "", "1 when no -debug"},
         {"chain", "Use the chain <chain>: main, test, testnet4, signet, regtest", "<chain>", "main"},
         {"regtest", "Use the regression test chain (same as -chain=regtest)", "", ""},
         {"testnet", "Use the testnet3 chain (same as -chain=test)", "", ""},
         {"testnet4", "Use the testnet4 chain (same as -chain=testnet4)", "", ""},
         {"signet", "Use the signet chain (same as -chain=signet)", "", ""},
-        {"listen", "Accept connections from outside", "", "1 (0 if -connect is given)"},
+        {"listen", "Accept connections from outside", "", "1 (0 if -connect is given and -bind is not)"},
         {"bind", "Bind to the given address and listen on it; repeatable", "<addr>[:<port>]", "all interfaces", true},
         {"port", "Listen for connections on <port>", "<port>", "8333, testnet3: 18333, testnet4: 48333, signet: 38333, regtest: 18444", true},
         {"connect", "Connect only to the specified node(s); -connect=0 disables automatic connections; repeatable", "<ip>", "", true},
@@ -65,7 +74,7 @@ std::vector<OptionSpec> option_specs() {
         {"rpcworkqueue", "Set the depth of the work queue to service RPC calls", "<n>", "64"},
         {"rpcservertimeout", "Timeout during HTTP requests, in seconds", "<n>", "30"},
         {"server", "Accept JSON-RPC commands", "", "1"},
-        {"printtoconsole", "Send trace/debug info to the console as well as debug.log", "", "0"},
+        {"printtoconsole", "Send trace/debug info to the console as well as debug.log", "", "1 when not -daemon"},
         {"debug", "Output debug logging for a category (net, or 1 for all); repeatable", "<category>", ""},
         {"capturemessages", "Capture all P2P messages to disk, per peer and per connection", "", "0"},
         {"capturemaxsize", "Stop capturing once this many MiB of records are written (0: no limit)", "<MiB>", "0"},
@@ -85,6 +94,50 @@ std::string expand_home(const std::string& path) {
         return std::string(home ? home : ".") + path.substr(1);
     }
     return path;
+}
+
+// An error that stops the start: on the terminal and, once it is open, in debug.log.
+int init_error(const std::string& message) {
+    std::fprintf(stderr, "Error: %s\n", message.c_str());
+    log_info("Error: " + message);
+    return 1;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// bitcoin.conf, then the files its includeconf lines name (for the chosen
+// chain), relative to the data directory; selects the chain. Throws ArgsError.
+void load_config(Args& args, const std::string& datadir) {
+    std::string conf = expand_home(args.get("conf", "bitcoin.conf"));
+    if (!fs::path(conf).is_absolute()) conf = datadir + "/" + conf;
+    if (fs::exists(conf)) {
+        args.read_config_text(read_text(conf), conf);
+    } else if (args.is_set("conf")) {
+        throw ArgsError("Specified config file \"" + conf + "\" could not be opened.");
+    }
+    args.select_chain(args.chain());
+    for (const std::string& name : args.include_files()) {
+        const std::string path = fs::path(name).is_absolute() ? name : datadir + "/" + name;
+        if (!fs::is_regular_file(path)) throw ArgsError("Failed to include configuration file " + name);
+        args.read_config_text(read_text(path), path, /*included=*/true);
+    }
+    args.select_chain(args.chain());
+    for (const std::string& option : args.top_level_network_only_options()) {
+        const std::string& section = args.chain_section();
+        throw ArgsError("Config setting for " + option + " only applied on " + section + " network when in [" + section + "] section.");
+    }
+}
+
+// A path option relative to the chain's data directory; empty when negated.
+std::string chain_path(const Args& args, const std::string& name, const std::string& fallback, const std::string& chain_dir) {
+    if (args.is_set(name) && args.get(name, "") == "0") return "";  // -nodebuglogfile, -nopid
+    const std::string value = expand_home(args.get(name, fallback));
+    return fs::path(value).is_absolute() ? value : chain_dir + "/" + value;
 }
 
 int run(int argc, char** argv) {
@@ -110,19 +163,8 @@ int run(int argc, char** argv) {
         return 1;
     }
     fs::create_directories(datadir);
-    std::string conf = expand_home(args.get("conf", "bitcoin.conf"));
-    if (!fs::path(conf).is_absolute()) conf = datadir + "/" + conf;
     try {
-        if (fs::exists(conf)) {
-            std::ifstream in(conf);
-            std::stringstream text;
-            text << in.rdbuf();
-            args.read_config_text(text.str(), conf);
-        } else if (args.is_set("conf")) {
-            std::fprintf(stderr, "Error: Specified config file \"%s\" could not be opened.\n", conf.c_str());
-            return 1;
-        }
-        args.select_chain(args.chain());
+        load_config(args, datadir);
     } catch (const ArgsError& e) {
         std::fprintf(stderr, "Error: %s\n", e.what());
         return 1;
@@ -147,7 +189,8 @@ int run(int argc, char** argv) {
         config.addnode = args.get_all("addnode");
         config.seednode = args.get_all("seednode");
         config.dns_seed = args.get_bool("dnsseed", config.connect.empty());
-        config.listen = args.get_bool("listen", config.connect.empty());
+        // -bind means listening there, even with -connect (as in Core).
+        config.listen = args.get_bool("listen", !args.get_all("bind").empty() || config.connect.empty());
         config.max_connections = static_cast<int>(args.get_int("maxconnections", 125));
         if (config.max_connections < 0) throw ArgsError("-maxconnections must not be negative");
         const int64_t receive_kb = args.get_int("maxreceivebuffer", 5000), send_kb = args.get_int("maxsendbuffer", 1000);
@@ -185,14 +228,43 @@ int run(int argc, char** argv) {
         return 1;
     }
 
-    Logger& logger = Logger::instance();
-    if (!logger.open(config.data_dir + "/debug.log", args.get_bool("printtoconsole", false))) {
-        std::fprintf(stderr, "Error: cannot open %s/debug.log\n", config.data_dir.c_str());
-        return 1;
+    // One node per data directory. With -daemon the lock is tried here too,
+    // so that a refusal reaches the terminal before the detach hides it.
+    const bool daemon = args.get_bool("daemon", false), daemon_wait = args.get_bool("daemonwait", false);
+    std::string lock_error;
+    DaemonParent starter;
+    if (daemon || daemon_wait) {
+        if (!DirectoryLock::take(config.data_dir, lock_error)) return init_error(lock_error);
+        std::printf("msgcapture bitcoind starting\n");
+        starter = DaemonParent::detach(daemon_wait);
     }
+    auto data_lock = DirectoryLock::take(config.data_dir, lock_error);
+    if (!data_lock) return init_error(lock_error);
+
+    Logger& logger = Logger::instance();
+    Logger::Options log_options;
+    log_options.path = chain_path(args, "debuglogfile", "debug.log", config.data_dir);
+    log_options.print_to_console = args.get_bool("printtoconsole", !(daemon || daemon_wait));
+    log_options.timestamps = args.get_bool("logtimestamps", true);
+    log_options.ips = args.get_bool("logips", false);
+    if (!log_options.path.empty() && args.get_bool("shrinkdebugfile", args.get_all("debug").empty())) {
+        shrink_log_file(log_options.path);
+    }
+    if (!logger.open(log_options)) return init_error("Could not open debug log file " + log_options.path);
     for (const auto& c : args.get_all("debug")) logger.enable_category(c);
     log_info("msgcapture bitcoind " + std::string(USER_AGENT) + " starting; chain=" + config.params.name + " datadir=" + config.data_dir);
-    for (const auto& w : args.warnings()) log_info("Warning: " + w);
+    for (const auto& w : args.warnings()) log_info(w);
+    const std::string pid_path = chain_path(args, "pid", "bitcoind.pid", config.data_dir);
+    if (!pid_path.empty()) {
+        if (auto error = write_pid_file(pid_path)) return init_error("Unable to create the PID file '" + pid_path + "': " + *error);
+    }
+    // Whatever ends the start from here on, the pid file goes with it.
+    struct PidFileRemover {
+        std::string path;
+        ~PidFileRemover() {
+            if (!path.empty()) fs::remove(path);
+        }
+    } pid_remover{pid_path};
 
     // File descriptors: the node's own files (logs, capture, cookie) keep a
     // reserve, RPC connections are capped, and peers get what is left, each
@@ -203,9 +275,8 @@ int run(int argc, char** argv) {
     const int rpc_fds = static_cast<int>(http_options.max_connections) + 4;  // and listeners
     const int peer_fds = fd_limit - RESERVED_FILE_DESCRIPTORS - rpc_fds - 4;
     if (peer_fds < per_peer * 8) {
-        std::fprintf(stderr, "Error: Not enough file descriptors available: %d, and %d needed.\n", fd_limit,
-                     RESERVED_FILE_DESCRIPTORS + rpc_fds + 4 + per_peer * 8);
-        return 1;
+        return init_error("Not enough file descriptors available: " + std::to_string(fd_limit) + ", and " +
+                          std::to_string(RESERVED_FILE_DESCRIPTORS + rpc_fds + 4 + per_peer * 8) + " needed.");
     }
     if (config.max_connections > peer_fds / per_peer) {
         log_info("Reducing -maxconnections from " + std::to_string(config.max_connections) + " to " + std::to_string(peer_fds / per_peer) +
@@ -218,6 +289,7 @@ int run(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
@@ -262,8 +334,7 @@ int run(int argc, char** argv) {
     } else if (rpc_enabled) {
         const std::string cookie = make_cookie();
         if (auto error = write_private_file(cookie_path, cookie)) {
-            std::fprintf(stderr, "Error: Unable to write the RPC cookie %s: %s\n", cookie_path.c_str(), error->c_str());
-            return 1;
+            return init_error("Unable to write the RPC cookie " + cookie_path + ": " + *error);
         }
         wrote_cookie = true;
         users["__cookie__"] = cookie.substr(cookie.find(':') + 1);
@@ -299,19 +370,25 @@ int run(int argc, char** argv) {
         if (rpc_enabled) http.start();
         log_info("Node started; listening on " + std::to_string(connman.listening_on().size()) + " address(es)");
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "Error: %s\n", e.what());
-        log_info(std::string("Error: ") + e.what());
-        exit_code = 1;
+        exit_code = init_error(e.what());
         shutdown.request();
     }
+    starter.report(exit_code == 0);
 
     std::thread signal_thread([&] {
-        int sig = 0;
-        sigwait(&signals, &sig);
-        if (sig == SIGINT || sig == SIGTERM) {
+        for (;;) {
+            int sig = 0;
+            sigwait(&signals, &sig);
+            if (shutdown.requested()) return;  // woken at the end of a shutdown
+            if (sig == SIGHUP) {
+                // logrotate has moved debug.log away: go on in a new file of that name.
+                if (!logger.reopen()) log_info("SIGHUP: could not reopen the debug log; still writing to the old file");
+                continue;
+            }
             log_info(std::string("Received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+            shutdown.request();
+            return;
         }
-        shutdown.request();
     });
     shutdown.wait();
     log_info("Shutdown: in progress...");

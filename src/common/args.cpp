@@ -34,7 +34,7 @@ const OptionSpec* Args::find(const std::string& name) const {
 }
 
 // `key` is "name", "name=value", "noname" (without the dash).
-void Args::add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin) {
+bool Args::add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin) {
     const auto eq = key.find('=');
     std::string name = key.substr(0, eq);
     Value value;
@@ -44,8 +44,13 @@ void Args::add(std::map<std::string, std::vector<Value>>& into, const std::strin
         value.negated = parse_bool_text(value.text);
         value.text = value.negated ? "0" : "1";
     }
-    if (name.empty() || !find(name)) throw ArgsError("Invalid parameter -" + name + (origin.empty() ? "" : " in " + origin));
+    if (name.empty() || !find(name)) {
+        if (origin.empty()) throw ArgsError("Invalid parameter -" + name);
+        warnings_.push_back("Ignoring unknown configuration value " + name);
+        return false;
+    }
     into[name].push_back(value);
+    return true;
 }
 
 void Args::parse_command_line(int argc, const char* const argv[]) {
@@ -55,13 +60,17 @@ void Args::parse_command_line(int argc, const char* const argv[]) {
             throw ArgsError("Command line contains unexpected token '" + arg + "', see bitcoind -h for a list of options.");
         }
         arg.erase(0, arg[1] == '-' ? 2 : 1);  // -name and --name are the same
+        if (arg.starts_with("includeconf")) {
+            throw ArgsError("-includeconf cannot be used from commandline; -" + arg);
+        }
         add(command_line_, arg, "");
     }
 }
 
-void Args::read_config_text(const std::string& text, const std::string& origin) {
+void Args::read_config_text(const std::string& text, const std::string& origin, bool included) {
     std::istringstream in(text);
     std::string line, section;
+    bool known_section = true;
     for (int number = 1; std::getline(in, line); ++number) {
         if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
         line = trim(line);
@@ -69,17 +78,59 @@ void Args::read_config_text(const std::string& text, const std::string& origin) 
         const std::string where = origin + ":" + std::to_string(number);
         if (line.front() == '[' && line.back() == ']') {
             section = trim(line.substr(1, line.size() - 2));
-            if (std::find(CHAIN_SECTIONS.begin(), CHAIN_SECTIONS.end(), section) == CHAIN_SECTIONS.end()) {
-                throw ArgsError("Invalid section [" + section + "] at " + where);
-            }
+            known_section = std::find(CHAIN_SECTIONS.begin(), CHAIN_SECTIONS.end(), section) != CHAIN_SECTIONS.end();
+            if (!known_section) warnings_.push_back("Section [" + section + "] is not recognized (" + where + ")");
             continue;
         }
         const auto eq = line.find('=');
-        if (eq == std::string::npos) throw ArgsError("Expected name=value at " + where + ", got '" + line + "'");
-        std::string key = trim(line.substr(0, eq)) + "=" + trim(line.substr(eq + 1));
-        if (key.starts_with("-")) key.erase(0, 1);
-        add(section.empty() ? config_top_ : config_sections_[section], key, where);
+        if (eq == std::string::npos) throw ArgsError("parse error on line " + std::to_string(number) + " of " + origin + ": " + line);
+        std::string name = trim(line.substr(0, eq));
+        if (name.starts_with("-")) {
+            throw ArgsError("parse error on line " + std::to_string(number) + " of " + origin + ": " + line +
+                            ", options in configuration file must be specified without leading -");
+        }
+        // "regtest.port=1" is the same as "port=1" in [regtest].
+        std::string in_section = section;
+        bool usable = known_section;
+        if (const auto dot = name.find('.'); dot != std::string::npos) {
+            in_section = name.substr(0, dot);
+            name = name.substr(dot + 1);
+            usable = std::find(CHAIN_SECTIONS.begin(), CHAIN_SECTIONS.end(), in_section) != CHAIN_SECTIONS.end();
+        }
+        if (!usable) continue;
+        const std::string value = trim(line.substr(eq + 1));
+        if (name == "includeconf" && included) {
+            warnings_.push_back("-includeconf cannot be used from included files; ignoring -includeconf=" + value);
+            continue;
+        }
+        add(in_section.empty() ? config_top_ : config_sections_[in_section], name + "=" + value, where);
     }
+}
+
+std::vector<std::string> Args::include_files() const {
+    std::vector<std::string> out;
+    for (const auto* values : {&config_top_, config_sections_.count(chain_) ? &config_sections_.at(chain_) : nullptr}) {
+        if (!values) continue;
+        if (auto it = values->find("includeconf"); it != values->end()) {
+            for (const Value& v : it->second) {
+                if (!v.negated && !v.text.empty()) out.push_back(v.text);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Args::top_level_network_only_options() const {
+    std::vector<std::string> out;
+    if (chain_ == "main") return out;
+    const auto section = config_sections_.find(chain_);
+    for (const auto& [name, values] : config_top_) {
+        const OptionSpec* spec = find(name);
+        if (!spec || !spec->network_only || command_line_.count(name)) continue;
+        if (section != config_sections_.end() && section->second.count(name)) continue;
+        out.push_back("-" + name);
+    }
+    return out;
 }
 
 const std::vector<Args::Value>* Args::lookup(const std::string& name) const {

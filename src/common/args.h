@@ -30,8 +30,20 @@ public:
 
     // Throws ArgsError for unknown options, stray words or malformed values.
     void parse_command_line(int argc, const char* const argv[]);
-    // Reads a bitcoin.conf text. Throws ArgsError with the line number.
-    void read_config_text(const std::string& text, const std::string& origin);
+    // Reads a bitcoin.conf text. As in Bitcoin Core, a key the node does not
+    // know is skipped and noted in warnings(); a line that is not name=value
+    // throws ArgsError with the line number. `included`: the text came from
+    // an includeconf file, which may not include further files.
+    void read_config_text(const std::string& text, const std::string& origin, bool included = false);
+    // The includeconf files the main bitcoin.conf names, for the selected chain
+    // (the top of the file and the chain's section), in order.
+    std::vector<std::string> include_files() const;
+    // Network-only options (-port, -rpcport, -connect, ...) set only at the
+    // top of bitcoin.conf while another chain than main is selected, with
+    // their dash. Bitcoin Core refuses to start on these rather than ignore them.
+    std::vector<std::string> top_level_network_only_options() const;
+    // The config section a chain reads: "main", "test", "testnet4", "signet", "regtest".
+    const std::string& chain_section() const { return chain_; }
 
     // The chain -chain/-regtest/-testnet/-testnet4/-signet select (main by default).
     std::string chain() const;
@@ -46,7 +58,8 @@ public:
     std::vector<std::string> get_all(const std::string& name) const;
 
     std::string help_text() const;
-    // Lines about options that were ignored (network-only options at the top of the file).
+    // Lines for the log about what bitcoin.conf held and the node ignored:
+    // unknown keys, unknown sections, includeconf inside an included file.
     const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
@@ -55,7 +68,9 @@ private:
         bool negated = false;
     };
     const OptionSpec* find(const std::string& name) const;
-    void add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin);
+    // Throws for an unknown option when `origin` is empty (the command line);
+    // from a file, an unknown option is skipped and false returned.
+    bool add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin);
     const std::vector<Value>* lookup(const std::string& name) const;
 
     std::vector<OptionSpec> specs_;

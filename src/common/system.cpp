@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace node {
@@ -43,6 +44,14 @@ std::optional<std::string> write_private_file(const std::string& path, const std
         ::unlink(tmp.c_str());
         return error;
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> write_pid_file(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    if (!file) return std::string(std::strerror(errno));
+    std::fprintf(file, "%d\n", static_cast<int>(::getpid()));
+    if (std::fclose(file) != 0) return std::string(std::strerror(errno));
     return std::nullopt;
 }
 

@@ -18,4 +18,7 @@ int raise_open_file_limit();
 // the error, if any.
 std::optional<std::string> write_private_file(const std::string& path, const std::string& content);
 
+// Writes this process's id and a newline to `path` (the -pid file). Returns the error, if any.
+std::optional<std::string> write_pid_file(const std::string& path);
+
 }  // namespace node

@@ -238,8 +238,8 @@ void Connman::add_connection(asio::ip::tcp::socket socket, ConnectionType type, 
         peers_[id] = peer;
         connections_[id] = connection;
     }
-    log_net(std::string(type == ConnectionType::Inbound ? "accepted connection from " : "connected to ") + peer->address +
-            " (" + connection_type_name(type) + ") peer=" + std::to_string(id));
+    log_net(std::string(type == ConnectionType::Inbound ? "accepted inbound connection" : "opened outbound connection") + " (" +
+            connection_type_name(type) + ") peer=" + std::to_string(id) + Logger::instance().peer_address_suffix(peer->address));
     connection->start();
     wake_();
 }

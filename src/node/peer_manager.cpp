@@ -193,7 +193,7 @@ void PeerManager::finalize(int64_t id) {
     auto it = states_.find(id);
     if (it == states_.end()) return;
     if (capture_) capture_->close_session(id);
-    log_net("peer=" + std::to_string(id) + " " + it->second->peer->address + " is gone");
+    log_net("peer=" + std::to_string(id) + Logger::instance().peer_address_suffix(it->second->peer->address) + " is gone");
     states_.erase(it);
     connman_.forget(id);
 }
@@ -243,7 +243,7 @@ void PeerManager::send_raw(PeerState& s, std::string_view type, const Bytes& pay
 }
 
 void PeerManager::misbehaving(PeerState& s, const std::string& why) {
-    log_peer(s, "Misbehaving: " + s.peer->address + " " + s.tag() + ": " + why + "; disconnecting");
+    log_peer(s, "Misbehaving: " + s.tag() + Logger::instance().peer_address_suffix(s.peer->address) + ": " + why + "; disconnecting");
     connman_.disconnect(s.peer, why);
 }
 

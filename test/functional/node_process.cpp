@@ -140,7 +140,7 @@ void NodeProcess::start() {
     std::vector<std::string> argv = {bitcoind_binary(), "-regtest", "-datadir=" + datadir().string(),
                                      "-port=" + std::to_string(port_), "-bind=127.0.0.1",
                                      "-rpcport=" + std::to_string(rpc_port_), "-rpcbind=127.0.0.1",
-                                     "-dnsseed=0", "-listen=1"};
+                                     "-dnsseed=0", "-listen=1", "-printtoconsole=0"};
     if (debug_net_) argv.push_back("-debug=net");
     argv.insert(argv.end(), extra_.begin(), extra_.end());
     if (open_file_limit_ > 0) {

@@ -15,6 +15,7 @@ Args make_args() {
                  {"port", "", "<port>", "", true},
                  {"connect", "", "<ip>", "", true},
                  {"listen", "", "", ""},
+                 {"includeconf", "", "<file>", ""},
                  {"debug", "", "<c>", ""}});
 }
 
@@ -55,9 +56,11 @@ TEST(Args, ConfigSectionsAndPrecedence) {
     parse(args, {});
     args.select_chain(args.chain());
     EXPECT_EQ(args.chain(), "regtest");
-    // port and connect at the top of the file apply to main only, as in Bitcoin Core.
+    // port and connect at the top of the file apply to main only, as in
+    // Bitcoin Core, which refuses to start on them with another chain.
     EXPECT_EQ(args.get_int("port", 99), 99);
     EXPECT_TRUE(args.get_all("connect").empty());
+    EXPECT_EQ(args.top_level_network_only_options(), (std::vector<std::string>{"-connect", "-port"}));
     EXPECT_FALSE(args.get_bool("listen", true));
 
     Args cli = make_args();
@@ -67,9 +70,35 @@ TEST(Args, ConfigSectionsAndPrecedence) {
     EXPECT_EQ(cli.get_int("port", 0), 7);  // the command line wins
 
     Args bad = make_args();
-    EXPECT_THROW(bad.read_config_text("[moon]\n", "bitcoin.conf"), ArgsError);
     EXPECT_THROW(bad.read_config_text("justaword\n", "bitcoin.conf"), ArgsError);
-    EXPECT_THROW(bad.read_config_text("nosuch=1\n", "bitcoin.conf"), ArgsError);
+    EXPECT_THROW(bad.read_config_text("-port=1\n", "bitcoin.conf"), ArgsError);
+}
+
+TEST(Args, ConfigIgnoresWhatItDoesNotKnowAsCoreDoes) {
+    Args args = make_args();
+    args.read_config_text("txindex=1\nregtest=1\n[moon]\nport=9\n[regtest]\nport=4\nnosuch=2\n", "bitcoin.conf");
+    parse(args, {});
+    args.select_chain(args.chain());
+    EXPECT_EQ(args.get_int("port", 0), 4);
+    EXPECT_TRUE(args.top_level_network_only_options().empty());
+    EXPECT_EQ(args.warnings(), (std::vector<std::string>{"Ignoring unknown configuration value txindex",
+                                                         "Section [moon] is not recognized (bitcoin.conf:3)",
+                                                         "Ignoring unknown configuration value nosuch"}));
+    // On the command line an unknown option stays an error.
+    EXPECT_THROW(parse(args, {"-txindex"}), ArgsError);
+}
+
+TEST(Args, IncludeconfFromTheMainFileOnly) {
+    Args args = make_args();
+    args.read_config_text("includeconf=a.conf\n[regtest]\nincludeconf=b.conf\n[test]\nincludeconf=c.conf\n", "bitcoin.conf");
+    args.select_chain("regtest");
+    EXPECT_EQ(args.include_files(), (std::vector<std::string>{"a.conf", "b.conf"}));
+    args.read_config_text("regtest.port=6\nincludeconf=d.conf\n", "a.conf", /*included=*/true);
+    EXPECT_EQ(args.get_int("port", 0), 6);  // "section.name=" is the section's
+    EXPECT_EQ(args.include_files(), (std::vector<std::string>{"a.conf", "b.conf"}));
+    EXPECT_EQ(args.warnings().back(), "-includeconf cannot be used from included files; ignoring -includeconf=d.conf");
+    Args cli = make_args();
+    EXPECT_THROW(parse(cli, {"-includeconf=x.conf"}), ArgsError);
 }
 
 TEST(Subnet, MatchesAddressesForRpcAllowIp) {
