@@ -50,6 +50,7 @@ ChainParams testnet3_params() {
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.dns_seeds = {"testnet-seed.bitcoin.jonasschnelli.ch", "seed.tbtc.petertodd.net", "seed.testnet.bitcoin.sprovoost.nl",
                    "testnet-seed.bluematt.me"};
+    p.addresses = {111, 196, "tb"};
     return p;
 }
 
@@ -66,6 +67,7 @@ ChainParams testnet4_params() {
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.consensus.enforce_bip94 = true;
     p.dns_seeds = {"seed.testnet4.bitcoin.sprovoost.nl", "seed.testnet4.wiz.biz"};
+    p.addresses = {111, 196, "tb"};
     return p;
 }
 
@@ -79,6 +81,7 @@ ChainParams signet_params() {
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1598918400, 52613770, 0x1e0377ae);
     p.consensus.pow_limit = limit_from_display("00000377ae000000000000000000000000000000000000000000000000000000");
     p.dns_seeds = {"seed.signet.bitcoin.sprovoost.nl", "seed.signet.achownodes.xyz"};
+    p.addresses = {111, 196, "tb"};
     return p;
 }
 
@@ -97,6 +100,7 @@ ChainParams regtest_params() {
     p.mine_blocks_on_demand = true;
     p.local_network = true;
     p.block_download_window = 288;
+    p.addresses = {111, 196, "bcrt"};
     return p;
 }
 

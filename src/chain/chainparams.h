@@ -23,6 +23,13 @@ struct ConsensusParams {
     int64_t difficulty_adjustment_interval() const { return pow_target_timespan / pow_target_spacing; }
 };
 
+// How the chain spells addresses (Bitcoin Core's base58 prefixes and bech32 human-readable part).
+struct AddressParams {
+    uint8_t pubkey_prefix = 0;  // base58 P2PKH
+    uint8_t script_prefix = 5;  // base58 P2SH
+    std::string bech32_hrp = "bc";
+};
+
 struct ChainParams {
     std::string name;            // main, test, testnet4, signet, regtest (as -chain= takes them)
     std::string data_subdir;     // "" for main, else testnet3, testnet4, signet, regtest
@@ -30,6 +37,7 @@ struct ChainParams {
     uint16_t default_port = 0;
     uint16_t rpc_port = 0;
     msgcapture::BlockHeader genesis;
+    AddressParams addresses;
     ConsensusParams consensus;
     std::vector<std::string> dns_seeds;
     bool mine_blocks_on_demand = false;  // regtest: the `generate` RPC
