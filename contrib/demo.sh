@@ -25,7 +25,7 @@ rpcport() { echo $(( $(port "$1") + 100 )); }
 start() {  # name, extra options...
   local name=$1; shift
   "$bitcoind" -regtest -datadir="$work/$name" -bind=127.0.0.1 -port="$(port "$name")" \
-    -rpcbind=127.0.0.1 -rpcport="$(rpcport "$name")" -dnsseed=0 -listen=1 -capturemessages -debug=net "$@" &
+    -rpcbind=127.0.0.1 -rpcport="$(rpcport "$name")" -dnsseed=0 -listen=1 -printtoconsole=0 -capturemessages -debug=net "$@" &
 }
 
 rpc() {  # name, method, params-json
@@ -62,9 +62,9 @@ wait_for 20 rpc carol getblockcount
 peers() { [ "$(rpc "$1" getconnectioncount)" = "$2" ]; }
 wait_for 20 peers bob 2
 
-echo "alice mines 102 blocks, so that her first two coinbases can be spent..."
+echo "alice mines 102 blocks paying OP_TRUE (generatetodescriptor raw(51)), so that her first two coinbases can be spent..."
 height() { [ "$(rpc "$1" getblockcount)" = "$2" ]; }
-blocks=$(rpc alice generate '[102]')
+blocks=$(rpc alice generatetodescriptor '[102, "raw(51)"]')
 wait_for 30 height carol 102
 coinbase_of() {  # height index in the list of mined blocks
   local hash
@@ -89,7 +89,7 @@ in_pool() { rpc "$1" getrawmempool | grep -q "$2"; }
 wait_for 20 in_pool alice "$txid"
 wait_for 20 in_pool carol "$txid2"
 echo "bob mines a block with both; alice and carol download it..."
-mined=$(rpc bob generate '[1]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+mined=$(rpc bob generatetodescriptor '[1, "raw(51)"]' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
 wait_for 20 height alice 103
 wait_for 20 height carol 103
 has_tx() { rpc "$1" getblock "[\"$mined\"]" | grep -q "$txid"; }

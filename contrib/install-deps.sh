@@ -8,6 +8,10 @@ packages=(
   # the build: compiler, CMake and Ninja, and the libraries
   build-essential cmake ninja-build
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
+  # the node's getnewaddress keys: libsecp256k1, found through pkg-config
+  libsecp256k1-dev pkgconf
+  # packaging: man pages made from each program's --help
+  help2man
   # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal
   libgtest-dev tshark bsdutils
   # the fuzzers: clang, with its libFuzzer and sanitizer runtimes

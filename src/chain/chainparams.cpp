@@ -1,5 +1,8 @@
 #include "chain/chainparams.h"
 
+#include <cstdint>
+#include <limits>
+
 namespace node {
 namespace {
 
@@ -50,7 +53,7 @@ ChainParams testnet3_params() {
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.dns_seeds = {"testnet-seed.bitcoin.jonasschnelli.ch", "seed.tbtc.petertodd.net", "seed.testnet.bitcoin.sprovoost.nl",
                    "testnet-seed.bluematt.me"};
-    p.addresses = {111, 196, "tb"};
+    p.addresses = {111, 196, "tb", 239};
     return p;
 }
 
@@ -67,7 +70,7 @@ ChainParams testnet4_params() {
     p.consensus.pow_allow_min_difficulty_blocks = true;
     p.consensus.enforce_bip94 = true;
     p.dns_seeds = {"seed.testnet4.bitcoin.sprovoost.nl", "seed.testnet4.wiz.biz"};
-    p.addresses = {111, 196, "tb"};
+    p.addresses = {111, 196, "tb", 239};
     return p;
 }
 
@@ -81,7 +84,7 @@ ChainParams signet_params() {
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1598918400, 52613770, 0x1e0377ae);
     p.consensus.pow_limit = limit_from_display("00000377ae000000000000000000000000000000000000000000000000000000");
     p.dns_seeds = {"seed.signet.bitcoin.sprovoost.nl", "seed.signet.achownodes.xyz"};
-    p.addresses = {111, 196, "tb"};
+    p.addresses = {111, 196, "tb", 239};
     return p;
 }
 
@@ -99,8 +102,11 @@ ChainParams regtest_params() {
     p.consensus.subsidy_halving_interval = 150;
     p.mine_blocks_on_demand = true;
     p.local_network = true;
-    p.block_download_window = 288;
-    p.addresses = {111, 196, "bcrt"};
+    // The whole chain: regtest chains are short, and a node that has every
+    // block can serve it as a full node (NODE_NETWORK).
+    p.block_download_window = std::numeric_limits<int>::max() / 2;
+    p.blocks_kept = SIZE_MAX;
+    p.addresses = {111, 196, "bcrt", 239};
     return p;
 }
 

@@ -28,6 +28,7 @@ struct AddressParams {
     uint8_t pubkey_prefix = 0;  // base58 P2PKH
     uint8_t script_prefix = 5;  // base58 P2SH
     std::string bech32_hrp = "bc";
+    uint8_t secret_prefix = 128;  // base58 private keys (WIF)
 };
 
 struct ChainParams {
@@ -48,6 +49,8 @@ struct ChainParams {
     // all that are kept on regtest (so that its miner knows older coinbases),
     // a few elsewhere (so that starting a node does not fetch hundreds of MB).
     int block_download_window = 16;
+    // How many full blocks are kept for peers: BIP159's 288, or all (regtest).
+    size_t blocks_kept = 288;
 };
 
 // nullopt for an unknown chain name.

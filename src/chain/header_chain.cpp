@@ -1,5 +1,7 @@
 #include "chain/header_chain.h"
 
+#include <unordered_set>
+
 #include <algorithm>
 
 #include "chain/pow.h"
@@ -115,6 +117,18 @@ std::vector<msgcapture::BlockHeader> HeaderChain::headers_after(const std::vecto
         if (!index) break;
         out.push_back(index->header);
         if (index->hash == stop) break;
+    }
+    return out;
+}
+
+std::vector<const BlockIndex*> HeaderChain::tips() const {
+    std::unordered_set<const BlockIndex*> parents;
+    for (const auto& [hash, index] : index_) {
+        if (index->prev) parents.insert(index->prev);
+    }
+    std::vector<const BlockIndex*> out;
+    for (const auto& [hash, index] : index_) {
+        if (!parents.count(index.get())) out.push_back(index.get());
     }
     return out;
 }

@@ -67,6 +67,8 @@ public:
                                                         const msgcapture::Uint256& stop, size_t max) const;
 
     const ChainParams& params() const { return params_; }
+    // Every header no other header builds on: the best tip and the tips of forks (getchaintips).
+    std::vector<const BlockIndex*> tips() const;
 
 private:
     void set_tip(BlockIndex* new_tip);

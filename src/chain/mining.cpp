@@ -37,18 +37,20 @@ msgcapture::Bytes script_number(int64_t n) {
     return out;
 }
 
+void apply_block(CoinMap& coins, const msgcapture::Block& block, int height) {
+    for (size_t i = 0; i < block.vtx.size(); ++i) {
+        const auto& tx = block.vtx[i];
+        if (i > 0) {
+            for (const auto& in : tx.vin) coins.erase({in.prevout.hash, in.prevout.n});
+        }
+        const msgcapture::Uint256 id = txid(tx);
+        for (uint32_t n = 0; n < tx.vout.size(); ++n) coins[{id, n}] = Coin{tx.vout[n].nValue, height, i == 0};
+    }
+}
+
 CoinMap unspent_outputs(const std::vector<std::pair<int, msgcapture::Block>>& blocks) {
     CoinMap coins;
-    for (const auto& [height, block] : blocks) {
-        for (size_t i = 0; i < block.vtx.size(); ++i) {
-            const auto& tx = block.vtx[i];
-            if (i > 0) {
-                for (const auto& in : tx.vin) coins.erase({in.prevout.hash, in.prevout.n});
-            }
-            const msgcapture::Uint256 id = txid(tx);
-            for (uint32_t n = 0; n < tx.vout.size(); ++n) coins[{id, n}] = Coin{tx.vout[n].nValue, height, i == 0};
-        }
-    }
+    for (const auto& [height, block] : blocks) apply_block(coins, block, height);
     return coins;
 }
 
@@ -91,6 +93,12 @@ std::vector<msgcapture::Transaction> select_transactions(const std::vector<msgca
 
 msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
                              const std::vector<msgcapture::Transaction>& txs, int64_t fees) {
+    return try_mine_block(prev, now_seconds, params, txs, fees, msgcapture::Bytes{0x51}, UINT64_MAX).value();  // OP_TRUE
+}
+
+std::optional<msgcapture::Block> try_mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
+                                                const std::vector<msgcapture::Transaction>& txs, int64_t fees,
+                                                const msgcapture::Bytes& payout, uint64_t max_tries) {
     const int height = prev.height + 1;
     msgcapture::Transaction coinbase;
     coinbase.version = 2;
@@ -100,7 +108,7 @@ msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const 
     in.scriptSig.push_back(0x00);  // keeps the script at least 2 bytes, as consensus requires
     in.nSequence = 0xffffffff;
     coinbase.vin.push_back(in);
-    coinbase.vout.push_back({block_subsidy(height, params) + fees, msgcapture::Bytes{0x51}});  // OP_TRUE
+    coinbase.vout.push_back({block_subsidy(height, params) + fees, payout});
 
     msgcapture::Block block;
     block.vtx.push_back(coinbase);
@@ -115,7 +123,10 @@ msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const 
     block.header.hashMerkleRoot = block_merkle_root(block);
     block.header.nTime = static_cast<uint32_t>(std::max<int64_t>(now_seconds, prev.median_time_past() + 1));
     block.header.nBits = next_work_required(prev, block.header.nTime, params.consensus);
-    while (!check_proof_of_work(block.header.hash(), block.header.nBits, params.consensus)) ++block.header.nNonce;
+    for (uint64_t tries = 0; !check_proof_of_work(block.header.hash(), block.header.nBits, params.consensus); ++tries) {
+        if (tries + 1 >= max_tries || block.header.nNonce == UINT32_MAX) return std::nullopt;
+        ++block.header.nNonce;
+    }
     return block;
 }
 

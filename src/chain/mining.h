@@ -3,6 +3,7 @@
 // height paying the subsidy to OP_TRUE, on top of the best header.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "chain/header_chain.h"
@@ -27,6 +28,9 @@ using CoinMap = std::map<std::pair<msgcapture::Uint256, uint32_t>, Coin>;
 // Spending a coinbase output needs this many confirmations (consensus).
 inline constexpr int COINBASE_MATURITY = 100;
 
+// Spends what `block` spends and adds what it creates.
+void apply_block(CoinMap& coins, const msgcapture::Block& block, int height);
+
 // The outputs `blocks` (in chain order, with their heights) create and do not spend.
 CoinMap unspent_outputs(const std::vector<std::pair<int, msgcapture::Block>>& blocks);
 
@@ -36,9 +40,13 @@ CoinMap unspent_outputs(const std::vector<std::pair<int, msgcapture::Block>>& bl
 std::vector<msgcapture::Transaction> select_transactions(const std::vector<msgcapture::Transaction>& candidates,
                                                          CoinMap coins, int height, int64_t& fees);
 
-// A block on `prev` with `txs` after the coinbase, which claims the subsidy
-// plus `fees` and commits to the witnesses (BIP141); its proof of work is
-// found by trying nonces.
+// A block on `prev` with `txs` after the coinbase, which pays the subsidy
+// plus `fees` to `payout` (OP_TRUE by default) and commits to the witnesses
+// (BIP141); its proof of work is found by trying nonces, at most `max_tries`
+// of them (nullopt when none fits).
+std::optional<msgcapture::Block> try_mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
+                                                const std::vector<msgcapture::Transaction>& txs, int64_t fees,
+                                                const msgcapture::Bytes& payout, uint64_t max_tries);
 msgcapture::Block mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
                              const std::vector<msgcapture::Transaction>& txs = {}, int64_t fees = 0);
 

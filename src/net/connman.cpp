@@ -91,6 +91,7 @@ private:
             return;
         }
         peer_->bytes_received += n;
+        connman_.total_received_ += n;
         peer_->last_receive_us = now_micros();
         std::vector<NetMessage> messages;
         auto error = deserializer_.feed(msgcapture::ByteSpan(buffer_.data(), n), messages);
@@ -120,6 +121,7 @@ private:
                 return;
             }
             self->peer_->bytes_sent += n;
+            self->connman_.total_sent_ += n;
             self->peer_->last_send_us = now_micros();
             self->connman_.sent(*self->peer_, self->queue_.front().size());
             self->queue_.pop_front();

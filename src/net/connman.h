@@ -4,6 +4,7 @@
 // network thread; everything here is callable from any thread.
 #include <chrono>
 #include <cstdint>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,6 +60,9 @@ public:
     std::vector<std::shared_ptr<Peer>> peers() const;
     std::vector<std::string> listening_on() const;
     size_t connection_count() const;
+    // Bytes received and sent over every connection since start (getnettotals).
+    uint64_t total_received() const { return total_received_; }
+    uint64_t total_sent() const { return total_sent_; }
 
 private:
     friend class Connection;
@@ -82,6 +86,7 @@ private:
     std::chrono::steady_clock::time_point last_full_log_{};  // network thread only
     uint64_t dropped_while_full_ = 0;
     bool accept_failing_ = false;  // network thread only
+    std::atomic<uint64_t> total_received_{0}, total_sent_{0};
 };
 
 }  // namespace node

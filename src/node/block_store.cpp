@@ -7,7 +7,7 @@ void BlockStore::add(const msgcapture::Uint256& hash, int height, msgcapture::By
     bytes_ += serialized.size();
     blocks_.emplace(hash, Entry{height, std::move(serialized)});
     by_height_.emplace(height, hash);
-    while (blocks_.size() > MAX_BLOCKS || (bytes_ > MAX_BYTES && blocks_.size() > 1)) {
+    while (blocks_.size() > max_blocks_ || (bytes_ > MAX_BYTES && blocks_.size() > 1)) {
         auto lowest = by_height_.begin();
         auto it = blocks_.find(lowest->second);
         bytes_ -= it->second.serialized.size();

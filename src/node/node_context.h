@@ -20,14 +20,15 @@ namespace node {
 
 inline constexpr int32_t PROTOCOL_VERSION = 70016;
 inline constexpr int32_t MIN_PEER_PROTO_VERSION = 31800;
-inline constexpr uint64_t NODE_NETWORK_LIMITED = 1 << 10;
+inline constexpr uint64_t NODE_NETWORK = 1 << 0;
 inline constexpr uint64_t NODE_WITNESS = 1 << 3;
+inline constexpr uint64_t NODE_NETWORK_LIMITED = 1 << 10;
 inline constexpr const char* USER_AGENT = "/msgcapture:0.1.0/";
 
 // The header chain, the recent full blocks and the transactions we can serve,
 // under one lock.
 struct ChainState {
-    explicit ChainState(const ChainParams& params) : chain(params) {}
+    explicit ChainState(const ChainParams& params) : chain(params), blocks(params.blocks_kept) {}
     mutable std::mutex mutex;
     HeaderChain chain;
     BlockStore blocks;
@@ -38,6 +39,16 @@ struct ChainState {
     void add_block(const BlockIndex& index, const msgcapture::Block& block, msgcapture::Bytes serialized) {
         blocks.add(index.hash, index.height, std::move(serialized));
         pool.remove_confirmed(block.vtx);
+    }
+
+    // The services the node offers now (call with `mutex` held): NODE_NETWORK
+    // when it holds every block of its best chain, so that a syncing peer
+    // can fetch the whole chain from it; NODE_NETWORK_LIMITED otherwise.
+    uint64_t local_services() const {
+        const int tip = chain.height();
+        bool full = blocks.size() >= static_cast<size_t>(tip);
+        for (int h = 1; full && h <= tip; ++h) full = blocks.contains(chain.at_height(h)->hash);
+        return NODE_WITNESS | (full ? NODE_NETWORK : NODE_NETWORK_LIMITED);
     }
 };
 

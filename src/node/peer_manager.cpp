@@ -79,6 +79,8 @@ struct PeerManager::PeerState {
     int64_t getheaders_sent_us = 0;  // 0: no getheaders awaiting its headers
     std::deque<Inventory> getdata_queue;  // requested items not yet served (paused by a full send buffer)
     int undecodable = 0;
+    int64_t last_block_us = 0, last_tx_us = 0;  // a new block or transaction from this peer (getpeerinfo)
+    uint64_t addr_processed = 0;
     // debug.log lines this peer caused (token bucket) and those it was refused.
     int log_tokens = LOG_BURST;
     int64_t log_refilled_us = 0;
@@ -268,7 +270,10 @@ void PeerManager::log_peer(PeerState& s, const std::string& line) {
 void PeerManager::send_version(PeerState& s) {
     MsgVersion v;
     v.nVersion = PROTOCOL_VERSION;
-    v.nServices = NODE_NETWORK_LIMITED | NODE_WITNESS;
+    {
+        std::lock_guard lock(chain_.mutex);
+        v.nServices = chain_.local_services();
+    }
     v.nTime = now_seconds();
     if (auto hp = parse_host_port(s.peer->address, 0)) {
         asio::error_code ec;
@@ -355,6 +360,7 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
         const size_t count = t == "addr" ? scratch_.get<MsgAddr>().addrs.size() : scratch_.get<MsgAddrV2>().addrs.size();
         if (count > MAX_ADDR_TO_SEND) return misbehaving(s, t + " message size = " + std::to_string(count));
         const size_t added = t == "addr" ? addrman_.add(scratch_.get<MsgAddr>().addrs) : addrman_.add_v2(scratch_.get<MsgAddrV2>().addrs);
+        s.addr_processed += count;
         log_net("received " + std::to_string(count) + " addresses (" + std::to_string(added) + " new) " + s.tag());
         // An addr-fetch connection exists only to get addresses.
         if (s.peer->type == ConnectionType::AddrFetch) connman_.disconnect(s.peer, "addr-fetch done");
@@ -434,7 +440,10 @@ void PeerManager::on_verack(PeerState& s) {
             if (!ec && is_usable_address(ip, config_.params.local_network)) {
                 TimedNetAddress self;
                 self.time = static_cast<uint32_t>(now_seconds());
-                self.addr.nServices = NODE_NETWORK_LIMITED | NODE_WITNESS;
+                {
+                    std::lock_guard lock(chain_.mutex);
+                    self.addr.nServices = chain_.local_services();
+                }
                 self.addr.ip = to_v1_bytes(ip);
                 self.addr.port = config_.port;
                 if (s.wants_addrv2) {
@@ -654,6 +663,7 @@ void PeerManager::on_block(PeerState& s, const Block& block, const Bytes& payloa
                 invalid = "invalid block (" + *bad + ")";
             } else {
                 chain_.add_block(*index, block, payload);
+                s.last_block_us = now_micros();
                 if (!s.best_known || index->chain_work > s.best_known->chain_work) s.best_known = index;
                 log_net("block " + hash.display_hex() + " height " + std::to_string(index->height) + " with " +
                         std::to_string(block.vtx.size()) + " transactions from " + s.tag());
@@ -676,6 +686,7 @@ void PeerManager::on_tx(PeerState& s, const Transaction& tx) {
         std::lock_guard lock(chain_.mutex);
         added = chain_.pool.add(tx, now_micros());
     }
+    if (added) s.last_tx_us = now_micros();
     if (added) log_net("accepted transaction " + id.display_hex() + " from " + s.tag() + " (not validated)");
 }
 
@@ -885,6 +896,10 @@ std::vector<PeerStats> PeerManager::stats() {
             st.bytes_received = s.peer->bytes_received;
             if (s.last_ping_us) st.ping_time = static_cast<double>(*s.last_ping_us) / 1e6;
             if (s.min_ping_us) st.min_ping = static_cast<double>(*s.min_ping_us) / 1e6;
+            st.last_block = s.last_block_us / SECOND;
+            st.last_transaction = s.last_tx_us / SECOND;
+            st.addr_processed = s.addr_processed;
+            st.fee_filter = s.fee_filter;
             st.messages_sent = s.sent_bytes;
             st.messages_received = s.received_bytes;
             out.push_back(std::move(st));

@@ -37,6 +37,9 @@ struct PeerStats {
     int64_t last_send, last_recv;
     uint64_t bytes_sent, bytes_received;
     std::optional<double> ping_time, min_ping;
+    int64_t last_block = 0, last_transaction = 0;  // when the peer last gave us a new one (seconds; 0: never)
+    uint64_t addr_processed = 0;
+    uint64_t fee_filter = 0;  // the peer's feefilter, sat/kvB
     std::map<std::string, uint64_t> messages_sent, messages_received;
 };
 

@@ -1,5 +1,7 @@
 #pragma once
-// The RPC methods of the node, bound to its parts.
+// The RPC methods of the node, bound to its parts; one file per category
+// (blockchain.cpp, network.cpp, generating.cpp, rawtransactions.cpp,
+// util.cpp, wallet.cpp, control.cpp).
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +22,15 @@ struct RpcContext {
     const RpcServer* server = nullptr;
 };
 
+std::vector<RpcMethod> blockchain_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> network_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> generating_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> rawtransaction_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> util_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> wallet_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> control_rpc_methods(RpcContext& ctx);
+
+// All of the above.
 std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx);
 
 }  // namespace node

@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <sstream>
 
 #include "msgcapture/json/json_depth.h"
@@ -14,26 +16,23 @@ namespace node {
 
 using nlohmann::json;
 
-RpcParams::RpcParams(const json& params, std::vector<std::string> names) : params_(params), names_(std::move(names)) {
-    if (!params_.is_null() && !params_.is_array() && !params_.is_object()) {
-        throw RpcError(RPC_INVALID_REQUEST, "Params must be an array or object");
-    }
-}
+RpcParams::RpcParams(json positional) : params_(std::move(positional)) {}
 
 const json* RpcParams::at(size_t i) const {
-    if (params_.is_array()) return i < params_.size() && !params_[i].is_null() ? &params_[i] : nullptr;
-    if (params_.is_object() && i < names_.size()) {
-        auto it = params_.find(names_[i]);
-        if (it != params_.end() && !it->is_null()) return &*it;
-    }
-    return nullptr;
+    return i < params_.size() && !params_[i].is_null() ? &params_[i] : nullptr;
+}
+
+const json& RpcParams::get(size_t i) const {
+    const json* v = at(i);
+    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + std::to_string(i + 1));
+    return *v;
 }
 
 bool RpcParams::has(size_t i) const { return at(i) != nullptr; }
 
 int64_t RpcParams::get_int(size_t i) const {
     const json* v = at(i);
-    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + (i < names_.size() ? names_[i] : std::to_string(i)));
+    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + std::to_string(i + 1));
     if (v->is_number_integer()) return v->get<int64_t>();
     if (v->is_string()) {
         const std::string s = v->get<std::string>();
@@ -46,14 +45,14 @@ int64_t RpcParams::get_int(size_t i) const {
 
 std::string RpcParams::get_string(size_t i) const {
     const json* v = at(i);
-    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + (i < names_.size() ? names_[i] : std::to_string(i)));
+    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + std::to_string(i + 1));
     if (!v->is_string()) throw RpcError(RPC_TYPE_ERROR, "JSON value of type " + std::string(v->type_name()) + " is not of expected type string");
     return v->get<std::string>();
 }
 
 bool RpcParams::get_bool(size_t i) const {
     const json* v = at(i);
-    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + (i < names_.size() ? names_[i] : std::to_string(i)));
+    if (!v) throw RpcError(RPC_INVALID_PARAMS, "Missing parameter " + std::to_string(i + 1));
     if (v->is_boolean()) return v->get<bool>();
     if (v->is_string() && (*v == "true" || *v == "false")) return *v == "true";
     throw RpcError(RPC_TYPE_ERROR, "JSON value of type " + std::string(v->type_name()) + " is not of expected type bool");
@@ -61,7 +60,6 @@ bool RpcParams::get_bool(size_t i) const {
 
 RpcServer::RpcServer(std::map<std::string, std::string> users, std::vector<RpcMethod> methods) : users_(std::move(users)) {
     for (auto& m : methods) {
-        order_.push_back(m.name);
         methods_[m.name] = std::move(m);
     }
 }
@@ -88,7 +86,29 @@ bool RpcServer::authorized(const HttpRequest& request) const {
 json RpcServer::call(const std::string& method, const json& params) const {
     auto it = methods_.find(method);
     if (it == methods_.end()) throw RpcError(RPC_METHOD_NOT_FOUND, "Method not found");
-    return it->second.run(RpcParams(params, it->second.arg_names));
+    const RpcMethod& m = it->second;
+    if (!params.is_null() && !params.is_array() && !params.is_object()) {
+        throw RpcError(RPC_INVALID_REQUEST, "Params must be an array or object");
+    }
+    // Named parameters go to their positions; a name the method does not
+    // have is an error, as in Core.
+    json positional = params.is_array() ? params : json::array();
+    if (params.is_object()) {
+        for (const auto& [name, value] : params.items()) {
+            auto arg = std::find_if(m.args.begin(), m.args.end(), [&](const RpcArg& a) { return a.name == name; });
+            if (arg == m.args.end()) throw RpcError(RPC_INVALID_PARAMETER, "Unknown named parameter " + name);
+            const size_t index = static_cast<size_t>(arg - m.args.begin());
+            if (positional.size() <= index) positional.insert(positional.end(), index + 1 - positional.size(), nullptr);
+            positional[index] = value;
+        }
+    }
+    // Too many, or a required one missing: the reply is the method's help.
+    bool usable = positional.size() <= m.args.size();
+    for (size_t i = 0; usable && i < m.args.size(); ++i) {
+        if (m.args[i].required && (i >= positional.size() || positional[i].is_null())) usable = false;
+    }
+    if (!usable) throw RpcError(RPC_MISC_ERROR, help_text(m));
+    return m.run(RpcParams(std::move(positional)));
 }
 
 json RpcServer::one(const json& request, int& http_status) const {
@@ -147,19 +167,29 @@ std::string RpcServer::help(const std::string& method) const {
     if (!method.empty()) {
         auto it = methods_.find(method);
         if (it == methods_.end()) return "help: unknown command: " + method;
-        return it->second.help;
+        return help_text(it->second);
     }
+    // By category, then by name, as Core lists them.
+    std::vector<const RpcMethod*> sorted;
+    for (const auto& [name, m] : methods_) {
+        if (!m.hidden) sorted.push_back(&m);
+    }
+    std::stable_sort(sorted.begin(), sorted.end(), [](const RpcMethod* a, const RpcMethod* b) {
+        return std::tie(a->category, a->name) < std::tie(b->category, b->name);
+    });
     std::ostringstream out;
     std::string category;
-    for (const auto& name : order_) {
-        const RpcMethod& m = methods_.at(name);
-        if (m.category != category) {
-            out << (category.empty() ? "" : "\n") << "== " << m.category << " ==\n";
-            category = m.category;
+    for (const RpcMethod* m : sorted) {
+        if (m->category != category) {
+            out << (category.empty() ? "" : "\n") << "== " << m->category << " ==\n";
+            category = m->category;
         }
-        out << m.help.substr(0, m.help.find('\n')) << "\n";
+        const std::string text = help_text(*m);
+        out << text.substr(0, text.find('\n')) << "\n";
     }
-    return out.str();
+    std::string listing = out.str();
+    if (!listing.empty()) listing.pop_back();  // Core's listing has no final newline
+    return listing;
 }
 
 std::string make_cookie() {

@@ -19,6 +19,8 @@ enum RpcErrorCode {
     RPC_TYPE_ERROR = -3,
     RPC_INVALID_ADDRESS_OR_KEY = -5,
     RPC_INVALID_PARAMETER = -8,
+    RPC_WALLET_ERROR = -4,
+    RPC_VERIFY_ERROR = -25,
     RPC_DESERIALIZATION_ERROR = -22,
     RPC_CLIENT_NODE_ALREADY_ADDED = -23,
     RPC_CLIENT_NODE_NOT_ADDED = -24,
@@ -34,29 +36,48 @@ struct RpcError : std::runtime_error {
     int code;
 };
 
-// Positional or named parameters of one call.
+// The parameters of one call, by position (named ones are put in their
+// places before a method sees them).
 class RpcParams {
 public:
-    RpcParams(const nlohmann::json& params, std::vector<std::string> names);
+    explicit RpcParams(nlohmann::json positional);
     bool has(size_t i) const;
     // bitcoin-cli sends numbers it does not know the type of as strings: both are accepted.
     int64_t get_int(size_t i) const;
     std::string get_string(size_t i) const;
     bool get_bool(size_t i) const;
+    // The raw value (arrays and objects); throws when absent.
+    const nlohmann::json& get(size_t i) const;
 
 private:
     const nlohmann::json* at(size_t i) const;
     nlohmann::json params_;
-    std::vector<std::string> names_;
+};
+
+// One argument as `help` describes it.
+struct RpcArg {
+    std::string name;
+    std::string type;  // as Core's help prints it: "numeric", "string", "boolean", "json array"
+    bool required = true;
+    std::string fallback;  // an optional argument's default, as text ("1", "\"\"")
+    std::string description;
 };
 
 struct RpcMethod {
     std::string name;
-    std::string category;
-    std::vector<std::string> arg_names;
-    std::string help;  // the first line is the synopsis
+    std::string category;  // "Blockchain", "Network", ...
+    std::string description;
+    std::vector<RpcArg> args;
+    std::string result;  // the "Result:" section, as printed
+    std::vector<nlohmann::json> examples;  // parameter arrays, shown as bitcoin-cli and curl calls
     std::function<nlohmann::json(const RpcParams&)> run;
+    bool hidden = false;  // callable, but not listed by `help` (Core's retired `generate`)
 };
+
+// The method's full help: synopsis, description, arguments, result, examples.
+// `help <method>` prints it, and a call with missing or surplus arguments
+// gets it as its error message (as in Bitcoin Core).
+std::string help_text(const RpcMethod& method);
 
 class RpcServer {
 public:
@@ -75,7 +96,6 @@ private:
 
     std::map<std::string, std::string> users_;
     std::map<std::string, RpcMethod> methods_;
-    std::vector<std::string> order_;
 };
 
 // A fresh "__cookie__:<random hex>" line for the .cookie file.

@@ -138,7 +138,7 @@ TEST(AttackRpc, DeeplyNestedJsonIsAParseErrorNotACrash) {
 TEST(AttackPeer, ANonReadingPeerIsPausedAndLosesNothing) {
     NodeProcess a({"-connect=0"});
     a.start();
-    a.rpc("generate", {1000});  // each getheaders answer: 1,000 headers, 81 kB
+    a.generate(1000);  // each getheaders answer: 1,000 headers, 81 kB
     const uint64_t rss_before = a.rss_bytes();
     const int fd = handshaken_peer(a.port());
     msgcapture::MsgGetHeaders request;

@@ -53,7 +53,7 @@ TEST(Crash, SigkillLosesAtMostTheLastFlushInterval) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     while (std::chrono::steady_clock::now() < until) {
         b.rpc("ping");
-        a.rpc("generate", {1});
+        a.generate(1);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     const int64_t kill_time = node::now_micros();
@@ -186,7 +186,7 @@ TEST(FullDisk, CaptureStopsTheNodeCarriesOn) {
     NodeProcess b({"-connect=" + a.address()});
     b.start();
     ASSERT_TRUE(wait_until([&] { return a.rpc("getconnectioncount") == 1; }));
-    a.rpc("generate", {300});  // some 100 KB of headers and blocks to send: more than the disk holds
+    a.generate(300);  // some 100 KB of headers and blocks to send: more than the disk holds
     ASSERT_TRUE(wait_until([&] { return b.rpc("getblockcount") == 300; }, std::chrono::seconds(60)));
     ASSERT_TRUE(wait_until([&] { return a.debug_log().find("message capture disabled") != std::string::npos; }));
     const std::string log = a.debug_log();

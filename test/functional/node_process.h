@@ -51,6 +51,9 @@ public:
     int signal_and_wait(int sig);
 
     nlohmann::json rpc(const std::string& method, const nlohmann::json& params = nlohmann::json::array());
+    // Mines `blocks` blocks paying OP_TRUE (generatetodescriptor "raw(51)"), so
+    // that tests can spend the coinbases without keys; returns their hashes.
+    nlohmann::json generate(int blocks) { return rpc("generatetodescriptor", {blocks, "raw(51)"}); }
     HttpReply rpc_raw(const std::string& body, const std::string& credentials);
     std::string cookie() const;
     // Runs in `dir` instead of a fresh temporary directory (call before start()).

@@ -134,7 +134,7 @@ TEST(Soak, FiftyHostileClientsForSixtySeconds) {
     NodeProcess a({"-connect=0", "-capturemessages", "-capturesessionrate=0"});
     a.without_debug_log();
     a.start();
-    a.rpc("generate", {300});
+    a.generate(300);
     const std::string hex = a.rpc("getblockhash", {150});
     msgcapture::Uint256 block;
     for (size_t i = 0; i < 32; ++i) block.bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(62 - 2 * i, 2), nullptr, 16));

@@ -79,7 +79,7 @@ TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
     NodeProcess b({"-connect=" + a.address(), "-capturemessages"});
     b.start();
     ASSERT_TRUE(wait_until([&] { return b.rpc("getconnectioncount") == 1 && b.rpc("getpeerinfo")[0].contains("pingtime"); }));
-    a.rpc("generate", {5});
+    a.generate(5);
     ASSERT_TRUE(wait_until([&] { return b.rpc("getblockcount") == 5; }));
     std::this_thread::sleep_for(std::chrono::seconds(1));  // let the last replies cross
     b.stop();

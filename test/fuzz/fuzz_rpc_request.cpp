@@ -1,6 +1,6 @@
 // Any bytes as HTTP requests to the RPC server: the parser and the JSON-RPC
-// handling (authenticated, with a method that echoes its parameters) answer
-// or refuse, and never crash.
+// handling (authenticated, with a method that echoes its parameters: named
+// and positional, missing and surplus) answer or refuse, and never crash.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,7 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const node::RpcServer server(
         {{"user", "pass"}},
-        {{"echo", "Test", {"a", "b"}, "echo", [](const node::RpcParams& p) -> nlohmann::json {
+        {{"echo", "Test", "Echoes its parameters.", {{"a", "numeric", true, "", "a number"}, {"b", "string", false, "", "a string"}},
+          "[ ... ]", {nlohmann::json::array({1, "x"})}, [](const node::RpcParams& p) -> nlohmann::json {
               nlohmann::json out = nlohmann::json::array();
               if (p.has(0)) out.push_back(p.get_int(0));
               if (p.has(1)) out.push_back(p.get_string(1));

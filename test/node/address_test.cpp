@@ -9,9 +9,9 @@ using namespace node;
 
 namespace {
 
-const AddressParams MAIN{0, 5, "bc"};
-const AddressParams TEST{111, 196, "tb"};
-const AddressParams REGTEST{111, 196, "bcrt"};
+const AddressParams MAIN{0, 5, "bc", 128};
+const AddressParams TEST{111, 196, "tb", 239};
+const AddressParams REGTEST{111, 196, "bcrt", 239};
 
 std::string script_hex(const std::string& address, const AddressParams& params) {
     std::string error;

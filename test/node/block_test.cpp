@@ -138,7 +138,7 @@ TEST(BlockStore, KeepsTheMostRecentBlocks) {
         hash.bytes[1] = static_cast<uint8_t>(h >> 8);
         store.add(hash, h, Bytes(100, 0));
     }
-    EXPECT_EQ(store.size(), BlockStore::MAX_BLOCKS);
+    EXPECT_EQ(store.size(), BlockStore::LIMITED_BLOCKS);
     msgcapture::Uint256 oldest, newest;
     oldest.bytes[0] = 1;
     newest.bytes[0] = 300 & 0xff;
