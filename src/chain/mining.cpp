@@ -113,11 +113,17 @@ std::optional<msgcapture::Block> try_mine_block(const BlockIndex& prev, int64_t 
     msgcapture::Block block;
     block.vtx.push_back(coinbase);
     block.vtx.insert(block.vtx.end(), txs.begin(), txs.end());
-    // BIP141, as Bitcoin Core mines: the coinbase commits to every witness,
-    // with a zero nonce as its one witness item.
-    block.vtx[0].wit.vtxinwit.resize(1);
-    block.vtx[0].wit.vtxinwit[0].scriptWitness.stack = {msgcapture::Bytes(32, 0)};
-    block.vtx[0].vout.push_back({0, witness_commitment_script(witness_merkle_root(block), msgcapture::Uint256{})});
+    // BIP141: when a transaction carries witnesses, the coinbase commits to
+    // them all, with a zero nonce as its one witness item. Core's miner adds
+    // the commitment to every block; a block without witnesses is valid
+    // without it, and only such a block is valid to a node that has not
+    // activated segwit (bcoin's regtest, which needs version-bits signals).
+    const bool any_witness = std::any_of(txs.begin(), txs.end(), [](const msgcapture::Transaction& tx) { return tx.has_witness(); });
+    if (any_witness) {
+        block.vtx[0].wit.vtxinwit.resize(1);
+        block.vtx[0].wit.vtxinwit[0].scriptWitness.stack = {msgcapture::Bytes(32, 0)};
+        block.vtx[0].vout.push_back({0, witness_commitment_script(witness_merkle_root(block), msgcapture::Uint256{})});
+    }
     block.header.nVersion = 0x20000000;
     block.header.hashPrevBlock = prev.hash;
     block.header.hashMerkleRoot = block_merkle_root(block);

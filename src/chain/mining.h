@@ -1,6 +1,6 @@
 #pragma once
-// Regtest block creation for the `generate` RPC: a coinbase with the BIP34
-// height paying the subsidy to OP_TRUE, on top of the best header.
+// Regtest block creation for the generating RPCs: a coinbase with the BIP34
+// height paying the subsidy to a script, on top of the best header.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -41,8 +41,8 @@ std::vector<msgcapture::Transaction> select_transactions(const std::vector<msgca
                                                          CoinMap coins, int height, int64_t& fees);
 
 // A block on `prev` with `txs` after the coinbase, which pays the subsidy
-// plus `fees` to `payout` (OP_TRUE by default) and commits to the witnesses
-// (BIP141); its proof of work is found by trying nonces, at most `max_tries`
+// plus `fees` to `payout` (OP_TRUE by default) and, when any of `txs` has
+// witnesses, commits to them (BIP141); its proof of work is found by trying nonces, at most `max_tries`
 // of them (nullopt when none fits).
 std::optional<msgcapture::Block> try_mine_block(const BlockIndex& prev, int64_t now_seconds, const ChainParams& params,
                                                 const std::vector<msgcapture::Transaction>& txs, int64_t fees,

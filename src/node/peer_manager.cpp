@@ -32,11 +32,13 @@ constexpr int MAX_OUTBOUND_FULL_RELAY = 8;
 constexpr int MAX_BLOCK_RELAY_ONLY = 2;
 constexpr uint32_t MSG_TX = 1;
 constexpr uint32_t MSG_BLOCK = 2;
+constexpr uint32_t MSG_CMPCT_BLOCK = 4;  // BIP152
 constexpr uint32_t MSG_WTX = 5;  // BIP339
 constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
 constexpr int64_t REQUEST_TIMEOUT = 60 * SECOND;
 constexpr size_t MAX_KNOWN_TXS = 50'000;  // per peer; forgotten in bulk past this
 constexpr size_t MAX_INV_PER_MESSAGE = 1000;
+constexpr size_t MAX_GETBLOCKS_RESULTS = 500;  // Bitcoin Core's answer to one getblocks
 constexpr size_t MAX_INV_SZ = 50'000;  // Bitcoin Core's limit on inv and getdata entries
 constexpr size_t MAX_TXS_IN_FLIGHT = 100'000;  // requested and unanswered, from all peers together
 constexpr int64_t HEADERS_RESPONSE_TIME = 2 * 60 * SECOND;  // one getheaders in flight per peer, at most this long
@@ -79,6 +81,7 @@ struct PeerManager::PeerState {
     int64_t getheaders_sent_us = 0;  // 0: no getheaders awaiting its headers
     std::deque<Inventory> getdata_queue;  // requested items not yet served (paused by a full send buffer)
     int undecodable = 0;
+    std::optional<Uint256> continue_hash;  // the last block of a full getblocks answer: serving it prompts the next getblocks
     int64_t last_block_us = 0, last_tx_us = 0;  // a new block or transaction from this peer (getpeerinfo)
     uint64_t addr_processed = 0;
     // debug.log lines this peer caused (token bucket) and those it was refused.
@@ -369,6 +372,7 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
     if (t == "getaddr") return on_getaddr(s);
     if (t == "headers") return on_headers(s, scratch_.get<MsgHeaders>());
     if (t == "getheaders") return on_getheaders(s, scratch_.get<MsgGetHeaders>());
+    if (t == "getblocks") return on_getblocks(s, scratch_.get<MsgGetBlocks>());
     if (t == "inv" || t == "getdata") {
         const auto& items = t == "inv" ? scratch_.get<MsgInv>().inv : scratch_.get<MsgGetData>().inv;
         if (items.size() > MAX_INV_SZ) return misbehaving(s, t + " message size = " + std::to_string(items.size()));
@@ -533,6 +537,27 @@ void PeerManager::on_getheaders(PeerState& s, const MsgGetHeaders& m) {
     send(s, MsgHeaders{headers});
 }
 
+void PeerManager::on_getblocks(PeerState& s, const MsgGetBlocks& m) {
+    std::vector<Inventory> inv;
+    {
+        std::lock_guard lock(chain_.mutex);
+        const HeaderChain& chain = chain_.chain;
+        const BlockIndex& fork = chain.find_fork(m.locator.vHave);
+        if (!s.best_known || fork.chain_work > s.best_known->chain_work) s.best_known = &fork;
+        for (int h = fork.height + 1; h <= chain.height(); ++h) {
+            const BlockIndex* index = chain.at_height(h);
+            // Only blocks the node can serve; the stop block itself is not sent (as in Core).
+            if (index->hash == m.hashstop || !chain_.blocks.contains(index->hash)) break;
+            inv.push_back({MSG_BLOCK, index->hash});
+            if (inv.size() == MAX_GETBLOCKS_RESULTS) {
+                s.continue_hash = index->hash;
+                break;
+            }
+        }
+    }
+    if (!inv.empty()) send(s, MsgInv{inv});
+}
+
 void PeerManager::on_inv(PeerState& s, const std::vector<Inventory>& inv) {
     std::vector<Inventory> wanted;
     bool unknown_block = false;
@@ -585,8 +610,11 @@ void PeerManager::serve_getdata(PeerState& s) {
     while (!s.getdata_queue.empty() && !s.peer->send_buffer_full() && !s.peer->disconnect_requested) {
         const Inventory item = s.getdata_queue.front();
         s.getdata_queue.pop_front();
-        const uint32_t type = item.type & ~MSG_WITNESS_FLAG;
-        const bool witness = (item.type & MSG_WITNESS_FLAG) != 0 || type == MSG_WTX;
+        // A compact block request is answered with the whole block, as Core
+        // answers one for a block too deep to send compactly (this node does
+        // not do compact blocks).
+        const uint32_t type = (item.type & ~MSG_WITNESS_FLAG) == MSG_CMPCT_BLOCK ? MSG_BLOCK : item.type & ~MSG_WITNESS_FLAG;
+        const bool witness = (item.type & MSG_WITNESS_FLAG) != 0 || item.type == MSG_WTX || item.type == MSG_CMPCT_BLOCK;
         std::optional<std::pair<std::string, Bytes>> reply;
         {
             std::lock_guard lock(chain_.mutex);
@@ -616,6 +644,17 @@ void PeerManager::serve_getdata(PeerState& s) {
             }
         }
         send_raw(s, reply->first, reply->second);
+        if (type == MSG_BLOCK && s.continue_hash == item.hash) {
+            // The peer has reached the end of a full getblocks answer: our
+            // tip in an inv makes it ask for the next batch (as Core does).
+            s.continue_hash.reset();
+            Uint256 tip;
+            {
+                std::lock_guard lock(chain_.mutex);
+                tip = chain_.chain.tip().hash;
+            }
+            send(s, MsgInv{{{MSG_BLOCK, tip}}});
+        }
     }
     if (!missing.empty()) send(s, MsgNotFound{missing});
 }

@@ -92,6 +92,8 @@ private:
     void on_inv(PeerState& s, const std::vector<msgcapture::Inventory>& inv);
     void serve_getdata(PeerState& s);
     void on_getheaders(PeerState& s, const msgcapture::MsgGetHeaders& m);
+    // Legacy inv-based sync (bcoin, old nodes): an inv of the next blocks after the locator.
+    void on_getblocks(PeerState& s, const msgcapture::MsgGetBlocks& m);
     void on_getaddr(PeerState& s);
     void on_block(PeerState& s, const msgcapture::Block& block, const msgcapture::Bytes& payload);
     void on_tx(PeerState& s, const msgcapture::Transaction& tx);

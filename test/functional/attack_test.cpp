@@ -315,7 +315,8 @@ TEST(AttackDescriptors, ExhaustionByRpcClientsLeavesPeersRpcAndCapture) {
     ASSERT_TRUE(wait_until([&] { return a.rpc("getconnectioncount") == 0; }));
     const int fd = handshaken_peer(a.port());
     send_all(fd, framed(msgcapture::MsgPing{77}));
-    EXPECT_EQ(receive_for(fd, std::chrono::seconds(10), [](const Received& r) { return r.count("pong") > 0; }).count("pong"), 1u);
+    EXPECT_EQ(receive_for(fd, std::chrono::seconds(10), [](const Received& r) { return r.count("pong") > 0; }).count("pong"), 1u)
+        << a.debug_log().substr(a.debug_log().size() > 4000 ? a.debug_log().size() - 4000 : 0);
     ::close(fd);
     for (int f : fds) ::close(f);
     EXPECT_EQ(a.stop(), 0);

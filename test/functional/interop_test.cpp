@@ -26,7 +26,11 @@ constexpr const char* BCOIN_REGTEST_ADDRESS = "R9HC5WtHbpoa51NCUAz86XLCmGTbkf45N
 
 class Bcoin {
 public:
-    Bcoin() : port_(free_port()), http_port_(free_port()), nowhere_(free_port()) {}
+    // `peer`: the one node bcoin dials; by default a loopback port nobody
+    // listens on, which keeps bcoin from dialing anything else.
+    explicit Bcoin(std::string peer = "") : port_(free_port()), http_port_(free_port()), peer_(std::move(peer)) {
+        if (peer_.empty()) peer_ = "127.0.0.1:" + std::to_string(free_port());
+    }
     ~Bcoin() {
         if (pid_ > 0) {
             ::kill(pid_, SIGTERM);
@@ -36,13 +40,11 @@ public:
 
     bool start() {
         const std::string dir = MSGCAPTURE_BCOIN_DIR;
-        // --only names a loopback port nobody listens on: bcoin must have an
-        // outbound target, and this one keeps it from dialing anything else.
         std::vector<std::string> argv = {MSGCAPTURE_NODEJS_BINARY, "-r", MSGCAPTURE_BCOIN_PRELOAD, dir + "/node_modules/bcoin/bin/node",
                                          "--network=regtest", "--memory=true", "--no-wallet", "--workers=false",
                                          "--prefix=" + dir_.path().string(), "--host=127.0.0.1", "--port=" + std::to_string(port_),
                                          "--http-host=127.0.0.1", "--http-port=" + std::to_string(http_port_),
-                                         "--api-key=interop", "--listen=true", "--only=127.0.0.1:" + std::to_string(nowhere_),
+                                         "--api-key=interop", "--listen=true", "--only=" + peer_,
                                          "--log-level=debug"};
         std::vector<char*> args;
         for (auto& a : argv) args.push_back(a.data());
@@ -69,7 +71,8 @@ public:
 
 private:
     testsupport::TempDir dir_;
-    uint16_t port_, http_port_, nowhere_;
+    uint16_t port_, http_port_;
+    std::string peer_;
     pid_t pid_ = -1;
 };
 
@@ -127,4 +130,48 @@ TEST(Interop, OurNodeFollowsBcoinAndTheCaptureAgreesWithIt) {
     EXPECT_TRUE(saw_version);
     EXPECT_EQ(blocks, std::set<std::string>(mined.begin(), mined.end()));
     EXPECT_EQ(bcoin.log().find("opendns.com") , bcoin.log().npos) << "bcoin tried to reach a public DNS name";
+}
+
+TEST(Interop, BcoinSyncsOurWholeRegtestChainBlocksIncluded) {
+    ASSERT_TRUE(testsupport::fs::exists(MSGCAPTURE_BCOIN_DIR "/node_modules/bcoin/bin/node"))
+        << "bcoin is not installed in " MSGCAPTURE_BCOIN_DIR ": run contrib/install-bcoin.sh";
+    // Our chain: 101 blocks to OP_TRUE, a block spending the first coinbase
+    // (bcoin checks the script and the maturity), and two to a segwit address.
+    NodeProcess ours({"-connect=0"});
+    ours.start();
+    const json hashes = ours.generate(101);
+    const json first = ours.rpc("getblock", {hashes[0], 2});
+    const std::string coinbase_txid = first["tx"][0]["txid"];
+    std::string prev;
+    for (size_t i = 0; i < coinbase_txid.size(); i += 2) prev = coinbase_txid.substr(i, 2) + prev;  // to wire order
+    char value[17];
+    std::snprintf(value, sizeof value, "%016llx", 4'900'000'000ULL);
+    std::string value_le;
+    for (int i = 14; i >= 0; i -= 2) value_le += std::string(value + i, 2);
+    const std::string spend = "0200000001" + prev + "00000000" + "00" + "ffffffff" + "01" + value_le + "0151" + "00000000";
+    const std::string spend_block = ours.rpc("generateblock", {"raw(51)", json::array({spend})})["hash"];
+    ours.rpc("generatetoaddress", {2, "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"});
+    const std::string tip = ours.rpc("getbestblockhash");
+    ASSERT_EQ(ours.rpc("getblockcount"), 104);
+
+    Bcoin bcoin(ours.address());
+    ASSERT_TRUE(bcoin.start()) << "bcoin did not start: " << bcoin.log();
+    ASSERT_TRUE(wait_until([&] { return bcoin.rpc("getblockcount", json::array()) == 104; }, std::chrono::seconds(60)))
+        << "bcoin is at " << bcoin.rpc("getblockcount", json::array()) << "\n" << bcoin.log() << "\nour log:\n" << ours.debug_log();
+    EXPECT_EQ(bcoin.rpc("getbestblockhash", json::array()), tip);
+    // bcoin validated and stored the blocks themselves: the spend is in its block.
+    const json theirs = bcoin.rpc("getblock", json::array({spend_block}));
+    ASSERT_TRUE(theirs.is_object()) << bcoin.log();
+    EXPECT_EQ(theirs["tx"].size(), 2u);
+    // bcoin saw us as a full node (NODE_NETWORK), and fetched every block with getdata.
+    const json peers = ours.rpc("getpeerinfo");
+    ASSERT_EQ(peers.size(), 1u);
+    uint64_t chain_bytes = 0;  // every block once, each with its 24-byte message header
+    for (int height = 1; height <= 104; ++height) {
+        chain_bytes += 24 + ours.rpc("getblock", {ours.rpc("getblockhash", {height}), 1})["size"].get<uint64_t>();
+    }
+    EXPECT_GE(peers[0]["bytessent_per_msg"].value("block", uint64_t{0}), chain_bytes) << peers[0].dump();
+    EXPECT_EQ(ours.rpc("getnetworkinfo")["localservicesnames"], json::array({"NETWORK", "WITNESS"}));
+    EXPECT_EQ(ours.stop(), 0);
+    EXPECT_EQ(bcoin.log().find("opendns.com"), bcoin.log().npos) << "bcoin tried to reach a public DNS name";
 }

@@ -142,6 +142,9 @@ void NodeProcess::start() {
                                      "-rpcport=" + std::to_string(rpc_port_), "-rpcbind=127.0.0.1",
                                      "-dnsseed=0", "-listen=1", "-printtoconsole=0"};
     if (debug_net_) argv.push_back("-debug=net");
+    std::erase_if(argv, [&](const std::string& a) {
+        return std::any_of(omitted_.begin(), omitted_.end(), [&](const std::string& o) { return a == o || a.starts_with(o + "="); });
+    });
     argv.insert(argv.end(), extra_.begin(), extra_.end());
     if (open_file_limit_ > 0) {
         const std::string n = std::to_string(open_file_limit_);

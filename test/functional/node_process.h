@@ -63,6 +63,9 @@ public:
     // -rpcuser/-rpcpassword instead of the cookie.
     void use_credentials(std::string user_colon_password) { credentials_ = std::move(user_colon_password); }
     std::string credentials() const { return credentials_.empty() ? cookie() : credentials_; }
+    // Leaves out one of the options start() adds by default ("-listen",
+    // "-printtoconsole", ...), so that the node's own default applies.
+    void omit_default(const std::string& option) { omitted_.push_back(option); }
     // Runs the node under `prlimit --nofile=N:N` (call before start()).
     void limit_open_files(int n) { open_file_limit_ = n; }
 
@@ -88,6 +91,7 @@ private:
     testsupport::fs::path datadir_override_;
     bool debug_net_ = true;
     int open_file_limit_ = 0;
+    std::vector<std::string> omitted_;
 };
 
 std::string bitcoind_binary();

@@ -1,0 +1,29 @@
+# bash completion for message-capture-parser. Installed where bash-completion
+# loads it on first use (share/bash-completion/completions); it can also be
+# sourced by hand. test/package/completion_test.sh checks it against --help.
+
+_message_capture_parser() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    case $prev in
+        -o|--output)
+            # A file to write, or - for standard output.
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            return
+            ;;
+        -j|--jobs)
+            mapfile -t COMPREPLY < <(compgen -W "0 1 2 4 8" -- "$cur")
+            return
+            ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "-h --help -o --output -n --no-progress-bar -j --jobs" -- "$cur")
+        return
+    fi
+    # Capture files (msgs_*.dat, msgs_*.dat.zst) and the directories that hold them.
+    local path
+    COMPREPLY=()
+    while IFS= read -r path; do
+        [[ -d $path || $path == *.dat || $path == *.dat.zst ]] && COMPREPLY+=("$path")
+    done < <(compgen -f -- "$cur")
+}
+complete -o filenames -F _message_capture_parser message-capture-parser
