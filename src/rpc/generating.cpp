@@ -151,15 +151,7 @@ std::vector<RpcMethod> generating_rpc_methods(RpcContext& ctx) {
                                  txs.push_back(pooled->tx);
                                  continue;
                              }
-                             auto bytes = msgcapture::from_hex(text);
-                             msgcapture::MsgTx tx;
-                             try {
-                                 if (!bytes) throw msgcapture::DecodeError("not hex");
-                                 msgcapture::decode_payload(*bytes, tx);
-                             } catch (const msgcapture::DecodeError& e) {
-                                 throw RpcError(RPC_DESERIALIZATION_ERROR, "Transaction decode failed for " + text.substr(0, 64) + ": " + e.what());
-                             }
-                             txs.push_back(tx.tx);
+                             txs.push_back(parse_raw_transaction(text));
                          }
                          int64_t fees = 0;
                          const auto picked = select_transactions(txs, known_outputs(ctx), ctx.chain.chain.height() + 1, fees);

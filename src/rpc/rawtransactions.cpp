@@ -1,31 +1,14 @@
 // == Rawtransactions ==: sending and decoding transactions.
 #include "chain/block_check.h"
 #include "common/time.h"
-#include "msgcapture/protocol/codec.h"
 #include "rpc/methods.h"
+#include "rpc/rpc_util.h"
 #include "rpc/tx_json.h"
 
 namespace node {
 
 using nlohmann::json;
 
-namespace {
-
-// A raw transaction argument; RPC_DESERIALIZATION_ERROR as Core words it.
-msgcapture::Transaction decode_tx(const std::string& hex) {
-    auto bytes = msgcapture::from_hex(hex);
-    if (!bytes) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
-    msgcapture::MsgTx tx;
-    try {
-        msgcapture::decode_payload(*bytes, tx);
-    } catch (const msgcapture::DecodeError& e) {
-        throw RpcError(RPC_DESERIALIZATION_ERROR, std::string("TX decode failed: ") + e.what());
-    }
-    if (tx.tx.vin.empty() || tx.tx.vout.empty()) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed: no inputs or no outputs");
-    return tx.tx;
-}
-
-}  // namespace
 
 std::vector<RpcMethod> rawtransaction_rpc_methods(RpcContext& ctx) {
     std::vector<RpcMethod> m;
@@ -44,7 +27,7 @@ std::vector<RpcMethod> rawtransaction_rpc_methods(RpcContext& ctx) {
                  "  \"vout\" : [ ... ]    (json array) outputs: value, n, scriptPubKey {asm, desc, hex, address, type}\n"
                  "}",
                  {json::array({"hexstring"})}, [&ctx](const RpcParams& p) -> json {
-                     json j = tx_json(decode_tx(p.get_string(0)), ctx.config.params.addresses);
+                     json j = tx_json(parse_raw_transaction(p.get_string(0)), ctx.config.params.addresses);
                      j.erase("hex");  // Core's decoderawtransaction leaves out what it was given
                      return j;
                  }});
@@ -56,7 +39,7 @@ std::vector<RpcMethod> rawtransaction_rpc_methods(RpcContext& ctx) {
                   {"maxfeerate", "numeric or string", false, "0.10", "not applied: the node does not know input values"},
                   {"maxburnamount", "numeric or string", false, "0", "not applied"}},
                  "\"hex\"    (string) the txid", {json::array({"signedhex"})}, [&ctx](const RpcParams& p) -> json {
-                     const msgcapture::Transaction tx = decode_tx(p.get_string(0));
+                     const msgcapture::Transaction tx = parse_raw_transaction(p.get_string(0));
                      {
                          std::lock_guard lock(ctx.chain.mutex);
                          ctx.chain.pool.add(tx, now_micros());

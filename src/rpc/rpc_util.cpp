@@ -4,6 +4,8 @@
 
 #include "chain/arith_uint256.h"
 #include "msgcapture/protocol/bytes.h"
+#include "msgcapture/protocol/codec.h"
+#include "msgcapture/protocol/messages.h"
 
 namespace node {
 
@@ -61,6 +63,19 @@ json header_json(const HeaderChain& chain, const BlockIndex& index) {
         j["nextblockhash"] = next->hash.display_hex();
     }
     return j;
+}
+
+msgcapture::Transaction parse_raw_transaction(const std::string& hex) {
+    auto bytes = msgcapture::from_hex(hex);
+    if (!bytes) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed: not hex");
+    msgcapture::MsgTx tx;
+    try {
+        msgcapture::decode_payload(*bytes, tx);
+    } catch (const msgcapture::DecodeError& e) {
+        throw RpcError(RPC_DESERIALIZATION_ERROR, std::string("TX decode failed: ") + e.what());
+    }
+    if (tx.tx.vin.empty() || tx.tx.vout.empty()) throw RpcError(RPC_DESERIALIZATION_ERROR, "TX decode failed: no inputs or no outputs");
+    return std::move(tx.tx);
 }
 
 std::string services_hex(uint64_t services) {

@@ -16,6 +16,8 @@ std::string hex32(uint32_t v);
 // getblockheader's object (also the start of getblock's).
 nlohmann::json header_json(const HeaderChain& chain, const BlockIndex& index);
 std::string services_hex(uint64_t services);
+// A raw transaction argument in hex; RPC_DESERIALIZATION_ERROR ("TX decode failed") otherwise.
+msgcapture::Transaction parse_raw_transaction(const std::string& hex);
 // Core's names for the service bits: ["NETWORK", "WITNESS", "NETWORK_LIMITED", ...].
 nlohmann::json services_names(uint64_t services);
 
