@@ -94,7 +94,9 @@ json RpcServer::call(const std::string& method, const json& params) const {
     // have is an error, as in Core.
     json positional = params.is_array() ? params : json::array();
     if (params.is_object()) {
-        for (const auto& [name, value] : params.items()) {
+        for (const auto& item : params.items()) {
+            const std::string& name = item.key();
+            const json& value = item.value();
             auto arg = std::find_if(m.args.begin(), m.args.end(), [&](const RpcArg& a) { return a.name == name; });
             if (arg == m.args.end()) throw RpcError(RPC_INVALID_PARAMETER, "Unknown named parameter " + name);
             const size_t index = static_cast<size_t>(arg - m.args.begin());
