@@ -11,10 +11,10 @@ require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address
 
 corpus=$build/corpus
-mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge}
+mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
@@ -58,6 +58,11 @@ cap = cap.replace(b"\n", b"")
 open(f"{corpus}/cli/s0", "wb").write(b"F d/p/msgs_recv.dat " + cap + b"\nF d/p/session.json {\"peer_id\":1}\nd\n-o\nout.json\n-j\n2")
 open(f"{corpus}/cli/s1", "wb").write(b"F d/msgs_sent.dat " + cap + b"\nd\n-o\nd/msgs_sent.dat")
 open(f"{corpus}/cli/s2", "wb").write(b"F d/x/\nF d/msgs_recv.dat.zst \x28\xb5\x2f\xfd\nd\n--output=o.json")
+# Addresses and descriptors of every kind (BIP173/BIP350 and Core's vectors).
+for i, a in enumerate(["bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i",
+                       "2N2JD6wb56AfK4tfmM6PwdVmoYk2dCKf4Br", "bcrt1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqc8gma6",
+                       "BC1SW50QGDZ25J", "raw(51)#aaaaaaaa", "addr(bcrt1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq3xueyj)#juyq9d97"]):
+    open(f"{corpus}/address/s{i}", "w").write(a)
 PY
 
 run() {  # target corpus-dir [libFuzzer options]
@@ -73,6 +78,7 @@ run fuzz_capture_file capture || status=1
 run fuzz_message_roundtrip roundtrip || status=1
 run fuzz_v1_transport transport || status=1
 run fuzz_rpc_request rpc || status=1
+run fuzz_address address || status=1
 run fuzz_json_depth json || status=1
 run fuzz_merge_parking merge || status=1
 run fuzz_parser_cli cli -close_fd_mask=3 || status=1  # the parser's own output is noise here
