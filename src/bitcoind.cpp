@@ -358,11 +358,9 @@ int run(int argc, char** argv) {
             const bool defaults = rpc_binds.empty();
             if (defaults) rpc_binds = {"127.0.0.1", "::1"};
             for (const auto& b : rpc_binds) {
-                auto hp = parse_host_port(b, rpc_port);
-                asio::error_code ec;
-                auto address = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
-                if (!hp || ec) throw std::runtime_error("Invalid -rpcbind address '" + b + "'");
-                http.bind({address, hp->port}, !(defaults && address.is_v6()));
+                const auto endpoint = parse_ip_endpoint(b, rpc_port);
+                if (!endpoint) throw std::runtime_error("Invalid -rpcbind address '" + b + "'");
+                http.bind(*endpoint, !(defaults && endpoint->address().is_v6()));
             }
         }
         connman.start();

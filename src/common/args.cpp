@@ -34,7 +34,7 @@ const OptionSpec* Args::find(const std::string& name) const {
 }
 
 // `key` is "name", "name=value", "noname" (without the dash).
-bool Args::add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin) {
+void Args::add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin) {
     const auto eq = key.find('=');
     std::string name = key.substr(0, eq);
     Value value;
@@ -47,10 +47,9 @@ bool Args::add(std::map<std::string, std::vector<Value>>& into, const std::strin
     if (name.empty() || !find(name)) {
         if (origin.empty()) throw ArgsError("Invalid parameter -" + name);
         warnings_.push_back("Ignoring unknown configuration value " + name);
-        return false;
+        return;
     }
     into[name].push_back(value);
-    return true;
 }
 
 void Args::parse_command_line(int argc, const char* const argv[]) {

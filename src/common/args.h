@@ -69,8 +69,8 @@ private:
     };
     const OptionSpec* find(const std::string& name) const;
     // Throws for an unknown option when `origin` is empty (the command line);
-    // from a file, an unknown option is skipped and false returned.
-    bool add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin);
+    // from a file, an unknown option is skipped with a warning.
+    void add(std::map<std::string, std::vector<Value>>& into, const std::string& key, const std::string& origin);
     const std::vector<Value>* lookup(const std::string& name) const;
 
     std::vector<OptionSpec> specs_;

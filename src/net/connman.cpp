@@ -148,11 +148,11 @@ void Connman::start() {
         std::vector<std::string> binds = options_.binds;
         if (binds.empty()) binds = {"0.0.0.0", "::"};
         for (const std::string& bind : binds) {
-            auto hp = parse_host_port(bind, options_.default_port);
+            const auto parsed = parse_ip_endpoint(bind, options_.default_port);
+            if (!parsed) throw std::runtime_error("Invalid -bind address '" + bind + "'");
+            const asio::ip::tcp::endpoint endpoint = *parsed;
+            const asio::ip::address address = endpoint.address();
             asio::error_code ec;
-            auto address = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
-            if (!hp || ec) throw std::runtime_error("Invalid -bind address '" + bind + "'");
-            asio::ip::tcp::endpoint endpoint(address, hp->port);
             auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(io_);
             acceptor->open(endpoint.protocol(), ec);
             if (!ec) acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
@@ -162,7 +162,7 @@ void Connman::start() {
             if (ec) {
                 // The default dual bind tolerates a missing IPv6 stack; an explicit -bind does not.
                 if (options_.binds.empty() && address.is_v6()) continue;
-                throw std::runtime_error("Unable to bind to " + format_endpoint(address, hp->port) + " on this computer (" + ec.message() + ")");
+                throw std::runtime_error("Unable to bind to " + format_endpoint(address, endpoint.port()) + " on this computer (" + ec.message() + ")");
             }
             log_info("Bound to " + format_endpoint(address, acceptor->local_endpoint().port()));
             acceptors_.push_back(std::move(acceptor));

@@ -35,6 +35,15 @@ std::optional<HostPort> parse_host_port(const std::string& text, uint16_t defaul
     return out;
 }
 
+std::optional<asio::ip::tcp::endpoint> parse_ip_endpoint(const std::string& text, uint16_t default_port) {
+    auto hp = parse_host_port(text, default_port);
+    if (!hp) return std::nullopt;
+    asio::error_code ec;
+    const auto address = asio::ip::make_address(hp->host, ec);
+    if (ec) return std::nullopt;
+    return asio::ip::tcp::endpoint(address, hp->port);
+}
+
 std::string format_endpoint(const asio::ip::address& address, uint16_t port) {
     asio::ip::address a = address;
     if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <asio/ip/address.hpp>
+#include <asio/ip/tcp.hpp>
 
 #include "msgcapture/protocol/primitives.h"
 
@@ -17,6 +18,9 @@ struct HostPort {
 
 // "host", "host:port", "[v6]", "[v6]:port"; nullopt when malformed.
 std::optional<HostPort> parse_host_port(const std::string& text, uint16_t default_port);
+
+// The same, when the host is an IP literal (no name lookup); nullopt otherwise.
+std::optional<asio::ip::tcp::endpoint> parse_ip_endpoint(const std::string& text, uint16_t default_port);
 
 std::string format_endpoint(const asio::ip::address& address, uint16_t port);
 

@@ -278,13 +278,9 @@ void PeerManager::send_version(PeerState& s) {
         v.nServices = chain_.local_services();
     }
     v.nTime = now_seconds();
-    if (auto hp = parse_host_port(s.peer->address, 0)) {
-        asio::error_code ec;
-        auto ip = asio::ip::make_address(hp->host, ec);
-        if (!ec) {
-            v.addrTo.ip = to_v1_bytes(ip);
-            v.addrTo.port = hp->port;
-        }
+    if (auto to = parse_ip_endpoint(s.peer->address, 0)) {
+        v.addrTo.ip = to_v1_bytes(to->address());
+        v.addrTo.port = to->port();
     }
     v.addrFrom.nServices = v.nServices;
     v.nNonce = local_nonce_;
@@ -437,11 +433,10 @@ void PeerManager::on_verack(PeerState& s) {
     if (full_relay_outbound) {
         // Tell the peer where we listen, so it can pass us on; then ask for addresses.
         auto listening = connman_.listening_on();
-        auto local = parse_host_port(s.peer->local_address, 0);
+        auto local = parse_ip_endpoint(s.peer->local_address, 0);
         if (!listening.empty() && local && config_.listen) {
-            asio::error_code ec;
-            auto ip = asio::ip::make_address(local->host, ec);
-            if (!ec && is_usable_address(ip, config_.params.local_network)) {
+            const auto ip = local->address();
+            if (is_usable_address(ip, config_.params.local_network)) {
                 TimedNetAddress self;
                 self.time = static_cast<uint32_t>(now_seconds());
                 {

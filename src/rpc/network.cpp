@@ -19,11 +19,9 @@ constexpr int RPC_INTERFACE_VERSION = 290000;
 
 // Core's network names: loopback, private and link-local addresses are "not_publicly_routable".
 std::string network_of(const std::string& address_port) {
-    auto hp = parse_host_port(address_port, 0);
-    asio::error_code ec;
-    const auto ip = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
-    if (!hp || ec) return "not_publicly_routable";
-    if (!is_usable_address(ip, /*allow_local=*/false)) return "not_publicly_routable";
+    const auto endpoint = parse_ip_endpoint(address_port, 0);
+    if (!endpoint || !is_usable_address(endpoint->address(), /*allow_local=*/false)) return "not_publicly_routable";
+    const auto ip = endpoint->address();
     return ip.is_v4() || (ip.is_v6() && ip.to_v6().is_v4_mapped()) ? "ipv4" : "ipv6";
 }
 
@@ -79,11 +77,9 @@ std::vector<RpcMethod> network_rpc_methods(RpcContext& ctx) {
                      json local = json::array();
                      if (ctx.config.listen) {
                          for (const auto& endpoint : ctx.connman.listening_on()) {
-                             auto hp = parse_host_port(endpoint, 0);
-                             asio::error_code ec;
-                             const auto ip = hp ? asio::ip::make_address(hp->host, ec) : asio::ip::address();
-                             if (!hp || ec || !is_usable_address(ip, ctx.config.params.local_network)) continue;
-                             local.push_back({{"address", hp->host}, {"port", hp->port}, {"score", 1}});
+                             const auto parsed = parse_ip_endpoint(endpoint, 0);
+                             if (!parsed || !is_usable_address(parsed->address(), ctx.config.params.local_network)) continue;
+                             local.push_back({{"address", parsed->address().to_string()}, {"port", parsed->port()}, {"score", 1}});
                          }
                      }
                      return {{"version", RPC_INTERFACE_VERSION}, {"subversion", USER_AGENT}, {"protocolversion", PROTOCOL_VERSION},

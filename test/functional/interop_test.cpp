@@ -141,14 +141,7 @@ TEST(Interop, BcoinSyncsOurWholeRegtestChainBlocksIncluded) {
     ours.start();
     const json hashes = ours.generate(101);
     const json first = ours.rpc("getblock", {hashes[0], 2});
-    const std::string coinbase_txid = first["tx"][0]["txid"];
-    std::string prev;
-    for (size_t i = 0; i < coinbase_txid.size(); i += 2) prev = coinbase_txid.substr(i, 2) + prev;  // to wire order
-    char value[17];
-    std::snprintf(value, sizeof value, "%016llx", 4'900'000'000ULL);
-    std::string value_le;
-    for (int i = 14; i >= 0; i -= 2) value_le += std::string(value + i, 2);
-    const std::string spend = "0200000001" + prev + "00000000" + "00" + "ffffffff" + "01" + value_le + "0151" + "00000000";
+    const std::string spend = op_true_spend_hex(first["tx"][0]["txid"], 4'900'000'000);
     const std::string spend_block = ours.rpc("generateblock", {"raw(51)", json::array({spend})})["hash"];
     ours.rpc("generatetoaddress", {2, "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"});
     const std::string tip = ours.rpc("getbestblockhash");

@@ -130,6 +130,19 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
+std::string op_true_spend_hex(const std::string& prev_txid, int64_t value) {
+    msgcapture::MsgTx m;
+    m.tx.version = 2;
+    msgcapture::TxIn in;
+    auto bytes = *msgcapture::from_hex(prev_txid);
+    std::reverse(bytes.begin(), bytes.end());  // RPC prints ids reversed
+    std::copy(bytes.begin(), bytes.end(), in.prevout.hash.bytes.begin());
+    in.nSequence = 0xffffffff;
+    m.tx.vin.push_back(in);
+    m.tx.vout.push_back({value, msgcapture::Bytes{0x51}});
+    return msgcapture::to_hex(msgcapture::encode_payload(m));
+}
+
 NodeProcess::NodeProcess(std::vector<std::string> extra) : extra_(std::move(extra)), port_(free_port()), rpc_port_(free_port()) {}
 
 NodeProcess::~NodeProcess() {

@@ -37,6 +37,11 @@ HttpReply http_post(uint16_t port, const std::string& body, const std::string& c
 // Polls `condition` until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// A raw transaction (hex) spending output 0 of `prev_txid` (display hex, as
+// RPC prints it) to one OP_TRUE output of `value` satoshis: with no signature,
+// it spends the coinbases NodeProcess::generate mines.
+std::string op_true_spend_hex(const std::string& prev_txid, int64_t value);
+
 class NodeProcess {
 public:
     // `extra` options are added to -regtest, the data directory, ports on

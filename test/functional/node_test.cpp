@@ -350,20 +350,6 @@ TEST(TwoNodes, CompressedCaptureIsReadable) {
 
 namespace {
 
-// A transaction spending output 0 of `prev_txid` (display hex) to OP_TRUE.
-std::string spend_hex(const std::string& prev_txid, int64_t value) {
-    msgcapture::MsgTx m;
-    m.tx.version = 2;
-    msgcapture::TxIn in;
-    auto bytes = *msgcapture::from_hex(prev_txid);
-    std::reverse(bytes.begin(), bytes.end());  // RPC prints ids reversed
-    std::copy(bytes.begin(), bytes.end(), in.prevout.hash.bytes.begin());
-    in.nSequence = 0xffffffff;
-    m.tx.vin.push_back(in);
-    m.tx.vout.push_back({value, msgcapture::Bytes{0x51}});
-    return msgcapture::to_hex(msgcapture::encode_payload(m));
-}
-
 size_t index_of(const std::vector<Message>& messages, const std::string& type, size_t from = 0) {
     for (size_t i = from; i < messages.size(); ++i) {
         if (messages[i].type == type) return i;
@@ -396,7 +382,7 @@ TEST(ThreeNodes, TransactionRelaysAndIsMinedAndBlocksTravel) {
     }));
 
     const std::string coinbase = a.rpc("getblock", json::array({hashes[0]}))["tx"][0];
-    const std::string txid = c.rpc("sendrawtransaction", {spend_hex(coinbase, 4'999'990'000)});
+    const std::string txid = c.rpc("sendrawtransaction", {op_true_spend_hex(coinbase, 4'999'990'000)});
     ASSERT_TRUE(wait_until([&] { return a.rpc("getrawmempool") == json::array({txid}); }));
     EXPECT_EQ(b.rpc("getrawmempool"), json::array({txid}));
 

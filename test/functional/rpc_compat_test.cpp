@@ -42,13 +42,6 @@ std::string coinbase_script(NodeProcess& node, const std::string& hash) {
     return msgcapture::to_hex(block.block.vtx.at(0).vout.at(0).scriptPubKey);
 }
 
-msgcapture::Uint256 from_display(const std::string& hex) {
-    const auto bytes = msgcapture::from_hex(hex).value();
-    msgcapture::Uint256 h;
-    std::copy(bytes.rbegin(), bytes.rend(), h.bytes.begin());
-    return h;
-}
-
 json rpc_error(NodeProcess& node, const std::string& method, const json& params) {
     json reply = json::parse(node.rpc_raw(json{{"method", method}, {"params", params}, {"id", 1}}.dump(), node.credentials()).body);
     return reply["error"];
@@ -179,11 +172,7 @@ TEST(Mining, EveryAddressTypeAndDescriptorPaysTheExactScript) {
     // generateblock: exactly the given transaction, spending the first coinbase.
     const json hashes = node.generate(101);
     const json first = node.rpc("getblock", {hashes[0], 2});
-    msgcapture::MsgTx spend;
-    spend.tx.version = 2;
-    spend.tx.vin.push_back({{from_display(first["tx"][0]["txid"].get<std::string>()), 0}, {}, 0xffffffff});
-    spend.tx.vout.push_back({49'0000'0000, msgcapture::Bytes{0x51}});
-    const std::string raw_tx = msgcapture::to_hex(msgcapture::encode_payload(spend));
+    const std::string raw_tx = op_true_spend_hex(first["tx"][0]["txid"], 49'0000'0000);
     const json block = node.rpc("generateblock", {"raw(51)", json::array({raw_tx})});
     const json got = node.rpc("getblock", {block["hash"], 2});
     ASSERT_EQ(got["tx"].size(), 2u);
