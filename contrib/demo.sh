@@ -18,7 +18,7 @@ work=demo-output
 rm -rf "$work"
 mkdir -p "$work"/{alice,bob,carol}
 
-base=$((20000 + RANDOM % 20000))
+base=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768+), so no outgoing socket holds them
 port() { case $1 in alice) echo $((base));; bob) echo $((base + 1));; carol) echo $((base + 2));; esac; }
 rpcport() { echo $(( $(port "$1") + 100 )); }
 

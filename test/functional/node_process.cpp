@@ -6,12 +6,15 @@
 #include <openssl/evp.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -42,17 +45,51 @@ std::vector<testsupport::fs::path> sessions(const testsupport::fs::path& capture
     return out;
 }
 
-uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// True when nothing on this machine holds `port` on loopback right now.
+bool bindable(uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    addr.sin_port = htons(port);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    return ntohs(addr.sin_port);
+    return ok;
+}
+
+// Claims `port` for this process against the other test processes ctest runs
+// beside it: an flock on a file named after the port, held until exit.
+bool claim(uint16_t port) {
+    const std::string dir = "/tmp/msgcapture-test-ports";
+    ::mkdir(dir.c_str(), 01777);
+    const std::string path = dir + "/" + std::to_string(port);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) return false;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return false;
+    }
+    return true;  // the descriptor stays open, so the claim lasts as long as the process
+}
+
+}  // namespace
+
+// Ports come from below the kernel's ephemeral range (32768 and up on Linux),
+// so an outgoing connection of another test can never be given one between
+// our check and the node's bind; that race failed a CI run with "Address
+// already in use".
+uint16_t free_port() {
+    static std::mutex mutex;
+    static uint32_t next = 20000 + static_cast<uint32_t>(::getpid()) % 12000;
+    std::lock_guard lock(mutex);
+    for (int tries = 0; tries < 12000; ++tries) {
+        const auto port = static_cast<uint16_t>(next);
+        next = next + 1 >= 32000 ? 20000 : next + 1;
+        if (claim(port) && bindable(port)) return port;
+    }
+    throw std::runtime_error("no free loopback port between 20000 and 32000");
 }
 
 int connect_loopback(uint16_t port) {

@@ -14,7 +14,8 @@
 
 namespace functional {
 
-// A TCP port nothing listens on right now.
+// A loopback TCP port nothing holds now and no other test process will be
+// given: outside the ephemeral range, claimed for this process.
 uint16_t free_port();
 
 // A TCP connection to 127.0.0.1:port; -1 when refused.
