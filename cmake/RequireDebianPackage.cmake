@@ -68,3 +68,13 @@ function(msgcapture_require_secp256k1)
   endif()
   add_library(secp256k1::secp256k1 ALIAS PkgConfig::SECP256K1)
 endfunction()
+
+# <sys/sdt.h> for the node's USDT tracepoints (Debian's systemtap-sdt-dev).
+function(msgcapture_require_sdt)
+  include(CheckIncludeFileCXX)
+  check_include_file_cxx(sys/sdt.h MSGCAPTURE_HAVE_SYS_SDT_H)
+  if(NOT MSGCAPTURE_HAVE_SYS_SDT_H)
+    message(FATAL_ERROR "The USDT tracepoints need <sys/sdt.h>: apt-get install systemtap-sdt-dev, "
+                        "or configure with -DWITH_USDT=OFF to build the node without tracepoints.")
+  endif()
+endfunction()

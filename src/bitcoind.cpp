@@ -19,6 +19,13 @@
 #include "common/system.h"
 #include "common/time.h"
 #include "msgcapture/format/capture_writer.h"
+#include "net/connection_policy.h"
+#include "node/capture_control.h"
+#include "node/message_counters.h"
+#include "node/net_events.h"
+#include "node/net_log_observer.h"
+#include "node/trace_observer.h"
+#include "node/tracing.h"
 #include "net/addrman.h"
 #include "net/connman.h"
 #include "net/netaddress.h"
@@ -271,7 +278,7 @@ int run(int argc, char** argv) {
     // with its two capture files when capturing. Nothing is accepted past
     // that, so the node never runs out in the middle of its work.
     const int fd_limit = raise_open_file_limit();
-    const int per_peer = config.capture ? 3 : 1;
+    const int per_peer = 3;  // the socket and, should capture be on now or later (setcapture), two capture files
     const int rpc_fds = static_cast<int>(http_options.max_connections) + 4;  // and listeners
     const int peer_fds = fd_limit - RESERVED_FILE_DESCRIPTORS - rpc_fds - 4;
     if (peer_fds < per_peer * 8) {
@@ -297,17 +304,21 @@ int run(int argc, char** argv) {
     ChainState chain(config.params);
     AddrMan addrman(config.params.local_network);
 
-    std::unique_ptr<msgcapture::CaptureWriter> capture;
-    if (config.capture) {
-        msgcapture::CaptureOptions options;
-        options.root = config.data_dir + "/message_capture";
-        options.max_bytes = config.capture_max_bytes;
-        options.compress = config.capture_compress;
-        options.max_sessions_per_ip_per_minute = config.capture_sessions_per_ip_per_minute;
-        capture = std::make_unique<msgcapture::CaptureWriter>(options, msgcapture::posix_capture_fs(),
-                                                              [](const std::string& s) { log_info(s); });
-        log_info("Capturing messages to " + options.root);
-    }
+    // The tap's subscribers (node/net_events.h). Capture is always one, so
+    // that setcapture can turn it on at any time.
+    msgcapture::CaptureOptions capture_options;
+    capture_options.root = config.data_dir + "/message_capture";
+    capture_options.max_bytes = config.capture_max_bytes;
+    capture_options.compress = config.capture_compress;
+    capture_options.max_sessions_per_ip_per_minute = config.capture_sessions_per_ip_per_minute;
+    auto capture = std::make_shared<CaptureControl>(capture_options, config.params.name);
+    if (config.capture) capture->set(true);  // -capturemessages
+    auto counters = std::make_shared<MessageCounters>();
+    NetEvents events;
+    events.subscribe(capture);
+    events.subscribe(std::make_shared<NetLogObserver>());
+    events.subscribe(counters);
+    if (MSGCAPTURE_TRACING_BUILT) events.subscribe(std::make_shared<TraceObserver>());
 
     PeerManager* handler = nullptr;
     Connman::Options net_options;
@@ -321,8 +332,15 @@ int run(int argc, char** argv) {
     Connman connman(net_options, [&handler] {
         if (handler) handler->wake();
     });
-    PeerManager peers(config, chain, addrman, connman, std::move(capture));
+    PeerManager peers(config, chain, addrman, connman, events);
     handler = &peers;
+    ConnectionPolicyOptions policy_options;
+    policy_options.connect = config.connect;
+    policy_options.addnode = config.addnode;
+    policy_options.seednode = config.seednode;
+    if (config.dns_seed) policy_options.dns_seeds = config.params.dns_seeds;
+    policy_options.default_port = config.params.default_port;
+    ConnectionPolicy policy(policy_options, connman, addrman);
 
     // RPC: credentials first, so that no request is ever served without them.
     std::map<std::string, std::string> users;
@@ -339,7 +357,7 @@ int run(int argc, char** argv) {
         wrote_cookie = true;
         users["__cookie__"] = cookie.substr(cookie.find(':') + 1);
     }
-    RpcContext rpc_ctx{config, chain, connman, peers, shutdown, now_seconds()};
+    RpcContext rpc_ctx{config, chain, connman, peers, policy, *counters, *capture, shutdown, now_seconds()};
     RpcServer rpc_server(users, node_rpc_methods(rpc_ctx));
     rpc_ctx.server = &rpc_server;
     if (allowed.empty()) {
@@ -365,6 +383,7 @@ int run(int argc, char** argv) {
         }
         connman.start();
         peers.start();
+        policy.start();
         if (rpc_enabled) http.start();
         log_info("Node started; listening on " + std::to_string(connman.listening_on().size()) + " address(es)");
     } catch (const std::exception& e) {
@@ -391,7 +410,9 @@ int run(int argc, char** argv) {
     shutdown.wait();
     log_info("Shutdown: in progress...");
     http.stop();
-    peers.stop();  // ends every session and flushes every capture file
+    policy.stop();
+    peers.stop();  // every peer's Closed event ends its capture session
+    capture->close_all();  // flushes and closes every capture file
     connman.stop();
     if (wrote_cookie) fs::remove(cookie_path);
     log_info("Shutdown: done");

@@ -1,3 +1,4 @@
+#include <utility>
 #include "msgcapture/format/capture_fs.h"
 
 #include <fcntl.h>
@@ -33,10 +34,16 @@ public:
         fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd_ < 0) throw CaptureIoError("cannot open " + path + ": " + errno_text(), transient_errno());
     }
-    ~PosixAppendFile() override { ::close(fd_); }
+    ~PosixAppendFile() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
     PosixAppendFile(const PosixAppendFile&) = delete;
     PosixAppendFile& operator=(const PosixAppendFile&) = delete;
     void append(ByteSpan data) override { write_all(fd_, data, path_); }
+    void close() override {
+        const int fd = std::exchange(fd_, -1);
+        if (fd >= 0 && ::close(fd) != 0 && errno != EINTR) throw CaptureIoError("cannot close " + path_ + ": " + errno_text());
+    }
 
 private:
     std::string path_;
@@ -63,7 +70,7 @@ public:
             ::close(fd);
             throw;
         }
-        ::close(fd);
+        if (::close(fd) != 0 && errno != EINTR) throw CaptureIoError("cannot close " + tmp + ": " + errno_text());
         if (::rename(tmp.c_str(), path.c_str()) != 0) throw CaptureIoError("cannot rename " + tmp + ": " + errno_text());
     }
 };

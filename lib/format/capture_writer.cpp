@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <utility>
+
 namespace msgcapture {
 namespace {
 
@@ -51,7 +53,10 @@ public:
         dirty_ = false;
     }
 
-    void close(CaptureFs& fs) { flush(fs); }
+    void close(CaptureFs& fs) {
+        flush(fs);
+        if (file_) std::exchange(file_, nullptr)->close();
+    }
 
 private:
     // Writes the pending records out, compressing them in one go when asked:
@@ -141,8 +146,17 @@ void CaptureWriter::drop_session(int64_t peer_id, const std::string& reason) {
 
 void CaptureWriter::disable(const std::string& reason) {
     enabled_ = false;
+    disabled_reason_ = reason;
     sessions_.clear();  // drops buffers; files close
     if (log_) log_("message capture disabled: " + reason);
+}
+
+void CaptureWriter::enable() {
+    if (enabled_) return;
+    enabled_ = true;
+    disabled_reason_.clear();
+    bytes_accepted_ = 0;
+    if (log_) log_("message capture enabled again");
 }
 
 namespace {
@@ -181,11 +195,12 @@ bool CaptureWriter::admit_session(const std::string& ip, Clock::time_point now) 
     return true;
 }
 
-bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now) {
-    if (!enabled_ || !admit_session(ip_of(info.address), now)) return false;
+bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now, bool new_connection) {
+    if (!enabled_ || (new_connection && !admit_session(ip_of(info.address), now))) return false;
     bool opened = false;
     for_session(info.peer_id, [&] {
         Session session;
+        session.info = info;
         session.path = options_.root + "/" + peer_directory_name(info.address) + "/" +
                        session_directory_name(info.start_time_us, info.peer_id);
         fs_->create_directories(session.path);
@@ -199,20 +214,55 @@ bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now)
     return opened;
 }
 
-void CaptureWriter::close_session(int64_t peer_id) {
+void CaptureWriter::close_session(int64_t peer_id, std::optional<int64_t> time_us) {
     for_session(peer_id, [&] {
         auto it = sessions_.find(peer_id);
         if (it == sessions_.end()) return;
-        for (auto& f : it->second.files) f->close(*fs_);
+        Session& session = it->second;
+        for (auto& f : session.files) f->close(*fs_);
+        auto& intervals = session.info.capture_intervals;
+        if (time_us && !session.paused && !intervals.empty() && !intervals.back().end_us) {
+            intervals.back().end_us = *time_us;
+            fs_->write_file(session.path + "/session.json", session_to_json(session.info));
+        }
         sessions_.erase(it);
     });
 }
 
-void CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype,
-                           ByteSpan payload) {
+void CaptureWriter::pause_session(int64_t peer_id, int64_t time_us) {
     for_session(peer_id, [&] {
         auto it = sessions_.find(peer_id);
-        if (it == sessions_.end()) return;
+        if (it == sessions_.end() || it->second.paused) return;
+        Session& session = it->second;
+        for (auto& f : session.files) f->flush(*fs_);  // what was captured is on disk while paused
+        session.paused = true;
+        if (!session.info.capture_intervals.empty()) session.info.capture_intervals.back().end_us = time_us;
+        fs_->write_file(session.path + "/session.json", session_to_json(session.info));
+    });
+}
+
+void CaptureWriter::resume_session(int64_t peer_id, int64_t time_us) {
+    for_session(peer_id, [&] {
+        auto it = sessions_.find(peer_id);
+        if (it == sessions_.end() || !it->second.paused) return;
+        Session& session = it->second;
+        session.paused = false;
+        session.info.capture_intervals.push_back({time_us, std::nullopt});
+        fs_->write_file(session.path + "/session.json", session_to_json(session.info));
+    });
+}
+
+bool CaptureWriter::session_paused(int64_t peer_id) const {
+    auto it = sessions_.find(peer_id);
+    return it != sessions_.end() && it->second.paused;
+}
+
+bool CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype,
+                           ByteSpan payload) {
+    bool written = false;
+    for_session(peer_id, [&] {
+        auto it = sessions_.find(peer_id);
+        if (it == sessions_.end() || it->second.paused) return;
         const uint64_t size = RECORD_HEADER_SIZE + payload.size();
         if (options_.max_bytes != 0 && bytes_accepted_ + size > options_.max_bytes) {
             flush_all();
@@ -224,7 +274,10 @@ void CaptureWriter::record(int64_t peer_id, Direction direction, int64_t time_us
         append_record(encoded, time_us, msgtype, payload);
         it->second.files[direction == Direction::Received ? 0 : 1]->add(encoded, *fs_, Clock::now());
         bytes_accepted_ += size;
+        bytes_written_ += size;
+        written = true;
     });
+    return written;
 }
 
 void CaptureWriter::flush_due(Clock::time_point now) {

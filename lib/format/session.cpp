@@ -6,6 +6,12 @@
 
 namespace msgcapture {
 
+namespace {
+// A session.json is untrusted input to the parser: no more intervals than a
+// node could plausibly write.
+constexpr size_t MAX_CAPTURE_INTERVALS = 100'000;
+}  // namespace
+
 std::string session_to_json(const SessionInfo& info) {
     nlohmann::ordered_json j;
     j["peer_id"] = info.peer_id;
@@ -15,6 +21,15 @@ std::string session_to_json(const SessionInfo& info) {
     j["network"] = info.network;
     j["user_agent"] = info.user_agent;
     j["protocol_version"] = info.protocol_version;
+    if (!info.capture_intervals.empty()) {
+        auto& intervals = j["capture_intervals"] = nlohmann::ordered_json::array();
+        for (const auto& i : info.capture_intervals) {
+            nlohmann::ordered_json one;
+            one["start"] = i.start_us;
+            one["end"] = i.end_us ? nlohmann::ordered_json(*i.end_us) : nlohmann::ordered_json(nullptr);
+            intervals.push_back(std::move(one));
+        }
+    }
     return j.dump(2) + "\n";
 }
 
@@ -29,10 +44,28 @@ std::optional<SessionInfo> session_from_json(const std::string& text) {
         info.network = j.at("network").get<std::string>();
         info.user_agent = j.at("user_agent").get<std::string>();
         info.protocol_version = j.at("protocol_version").get<int32_t>();
+        if (auto it = j.find("capture_intervals"); it != j.end()) {
+            if (!it->is_array() || it->size() > MAX_CAPTURE_INTERVALS) return std::nullopt;
+            for (const auto& one : *it) {
+                CaptureInterval i;
+                i.start_us = one.at("start").get<int64_t>();
+                if (!one.at("end").is_null()) i.end_us = one.at("end").get<int64_t>();
+                info.capture_intervals.push_back(i);
+            }
+        }
         return info;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
+}
+
+std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info) {
+    std::vector<std::pair<int64_t, int64_t>> gaps;
+    for (size_t i = 1; i < info.capture_intervals.size(); ++i) {
+        const auto& before = info.capture_intervals[i - 1];
+        gaps.emplace_back(before.end_us.value_or(info.capture_intervals[i].start_us), info.capture_intervals[i].start_us);
+    }
+    return gaps;
 }
 
 std::string peer_directory_name(const std::string& address) {

@@ -43,3 +43,8 @@ void MessageScratch::decode(size_t type_index, ByteSpan payload) {
 }
 
 }  // namespace msgcapture
+
+namespace msgcapture {
+static_assert(message_index<MsgVersion> == 0 && message_index<MsgGetAddr> == KnownMessages::size - 1);
+static_assert(KnownMessages::types[message_index<MsgPing>] == MsgPing::TYPE);
+}  // namespace msgcapture

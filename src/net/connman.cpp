@@ -29,7 +29,23 @@ const char* connection_type_name(ConnectionType type) {
     return "unknown";
 }
 
+const char* network_name(Network network) {
+    switch (network) {
+        case Network::IPv4: return "ipv4";
+        case Network::IPv6: return "ipv6";
+        case Network::Onion: return "onion";
+        case Network::I2P: return "i2p";
+        case Network::CJDNS: return "cjdns";
+    }
+    return "unknown";
+}
+
 namespace {
+
+Network network_of(const asio::ip::address& address) {
+    if (address.is_v4() || (address.is_v6() && address.to_v6().is_v4_mapped())) return Network::IPv4;
+    return Network::IPv6;
+}
 constexpr auto CONNECT_TIMEOUT = std::chrono::seconds(5);
 constexpr auto ACCEPT_RETRY = std::chrono::milliseconds(500);
 }  // namespace
@@ -61,6 +77,7 @@ public:
         // completes with an error and is counted there).
         for (size_t i = queue_.empty() ? 0 : 1; i < queue_.size(); ++i) connman_.sent(*peer_, queue_[i].size());
         if (queue_.size() > 1) queue_.erase(queue_.begin() + 1, queue_.end());
+        peer_->close_reason = why;
         peer_->closed = true;
         connman_.connection_closed(peer_->id);
     }
@@ -132,7 +149,7 @@ private:
     Connman& connman_;
     asio::ip::tcp::socket socket_;
     std::shared_ptr<Peer> peer_;
-    V1Deserializer deserializer_;
+    msgcapture::V1Deserializer deserializer_;
     std::array<uint8_t, 64 * 1024> buffer_{};
     std::deque<msgcapture::Bytes> queue_;
     asio::steady_timer pause_timer_;
@@ -231,7 +248,7 @@ void Connman::add_connection(asio::ip::tcp::socket socket, ConnectionType type, 
     if (ec) return;
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     const int64_t id = next_id_++;
-    auto peer = std::make_shared<Peer>(id, format_endpoint(remote.address(), remote.port()), type, now_micros(), target);
+    auto peer = std::make_shared<Peer>(id, format_endpoint(remote.address(), remote.port()), network_of(remote.address()), type, now_micros(), target);
     peer->local_address = format_endpoint(local.address(), local.port());
     peer->max_send_buffer = options_.max_send_buffer;
     auto connection = std::make_shared<Connection>(*this, std::move(socket), peer, options_.magic);

@@ -18,7 +18,7 @@
 
 namespace node {
 
-inline constexpr int32_t PROTOCOL_VERSION = 70016;
+using msgcapture::PROTOCOL_VERSION;  // lib/protocol/constants.h
 inline constexpr int32_t MIN_PEER_PROTO_VERSION = 31800;
 inline constexpr uint64_t NODE_NETWORK = 1 << 0;
 inline constexpr uint64_t NODE_WITNESS = 1 << 3;

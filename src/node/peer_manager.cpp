@@ -25,16 +25,8 @@ constexpr int64_t SECOND = 1'000'000;
 constexpr int64_t PING_INTERVAL = 2 * 60 * SECOND;
 constexpr int64_t TIMEOUT_INTERVAL = 20 * 60 * SECOND;  // no pong / no data this long ends a connection
 constexpr int64_t HANDSHAKE_TIMEOUT = 60 * SECOND;
-constexpr int64_t DIAL_RETRY = 5 * SECOND;
 constexpr size_t MAX_HEADERS_RESULTS = 2000;
 constexpr size_t MAX_ADDR_TO_SEND = 1000;
-constexpr int MAX_OUTBOUND_FULL_RELAY = 8;
-constexpr int MAX_BLOCK_RELAY_ONLY = 2;
-constexpr uint32_t MSG_TX = 1;
-constexpr uint32_t MSG_BLOCK = 2;
-constexpr uint32_t MSG_CMPCT_BLOCK = 4;  // BIP152
-constexpr uint32_t MSG_WTX = 5;  // BIP339
-constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
 constexpr int64_t REQUEST_TIMEOUT = 60 * SECOND;
 constexpr size_t MAX_KNOWN_TXS = 50'000;  // per peer; forgotten in bulk past this
 constexpr size_t MAX_INV_PER_MESSAGE = 1000;
@@ -77,7 +69,6 @@ struct PeerManager::PeerState {
     std::optional<int64_t> last_ping_us, min_ping_us;
     const BlockIndex* best_known = nullptr;
     std::set<Uint256> known_txs;  // txids and wtxids this peer has or was told about
-    std::map<std::string, uint64_t> sent_bytes, received_bytes;  // per message type, as getpeerinfo shows
     int64_t getheaders_sent_us = 0;  // 0: no getheaders awaiting its headers
     std::deque<Inventory> getdata_queue;  // requested items not yet served (paused by a full send buffer)
     int undecodable = 0;
@@ -93,17 +84,12 @@ struct PeerManager::PeerState {
     std::string tag() const { return "peer=" + std::to_string(peer->id); }
 };
 
-PeerManager::PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman,
-                         std::unique_ptr<CaptureWriter> capture)
-    : config_(config), chain_(chain), addrman_(addrman), connman_(connman), capture_(std::move(capture)),
-      local_nonce_(random_u64()) {
-    added_nodes_ = config.addnode;
-}
+PeerManager::PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman, const NetEvents& events)
+    : config_(config), chain_(chain), addrman_(addrman), connman_(connman), events_(events), local_nonce_(random_u64()) {}
 
 PeerManager::~PeerManager() { stop(); }
 
 void PeerManager::start() {
-    started_us_ = now_micros();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -115,7 +101,6 @@ void PeerManager::stop() {
     }
     cv_.notify_all();
     thread_.join();
-    capture_.reset();  // flushes and closes every capture file
 }
 
 void PeerManager::wake() {
@@ -178,27 +163,19 @@ void PeerManager::initialize(const std::shared_ptr<Peer>& peer) {
     auto state = std::make_unique<PeerState>();
     state->peer = peer;
     state->next_ping_us = now_micros();
-    if (capture_) {
-        SessionInfo info;
-        info.peer_id = peer->id;
-        info.address = peer->address;
-        info.connection_type = connection_type_name(peer->type);
-        info.start_time_us = peer->connected_us;
-        info.network = config_.params.name;
-        info.user_agent = USER_AGENT;
-        info.protocol_version = PROTOCOL_VERSION;
-        capture_->open_session(info);
-    }
     PeerState& s = *state;
     states_[peer->id] = std::move(state);
+    uint64_t same_direction = 0;
+    for (const auto& [id, other] : states_) same_direction += other->peer->inbound() == peer->inbound();
+    events_.connection({ConnectionEventKind::Opened, *peer, now_micros(), {}, same_direction});
     if (!peer->inbound()) send_version(s);
 }
 
 void PeerManager::finalize(int64_t id) {
     auto it = states_.find(id);
     if (it == states_.end()) return;
-    if (capture_) capture_->close_session(id);
-    log_net("peer=" + std::to_string(id) + Logger::instance().peer_address_suffix(it->second->peer->address) + " is gone");
+    const Peer& peer = *it->second->peer;
+    events_.connection({ConnectionEventKind::Closed, peer, now_micros(), peer.close_reason.empty() ? "disconnected" : peer.close_reason});
     states_.erase(it);
     connman_.forget(id);
 }
@@ -224,30 +201,29 @@ bool PeerManager::process_one(PeerState& s) {
         s.peer->recv_queue_bytes -= receive_cost(msg);
         more = !s.peer->recv_queue.empty();
     }
-    // The capture hook: a received message is recorded as it is taken off the
-    // queue, before it is processed (CAPTURE-SPEC §2).
-    if (capture_) capture_->record(s.peer->id, Direction::Received, now_micros(), msg.type, msg.payload);
-    log_net("received: " + msg.type + " (" + std::to_string(msg.payload.size()) + " bytes) " + s.tag());
-    s.received_bytes[msg.type] += msg.payload.size() + 24;
-    handle(s, msg);
+    // The tap: a received message is published as it is taken off the queue,
+    // before it is processed (CAPTURE-SPEC §2).
+    const auto type_index = find_message_type(msg.type);
+    events_.message({*s.peer, Direction::Received, now_micros(), msg.type, type_index, msg.payload});
+    handle(s, msg, type_index);
     return more;
 }
 
 template <class M>
 void PeerManager::send(PeerState& s, const M& message) {
-    send_raw(s, M::TYPE, encode_payload(message));
+    send_raw(s, message_index<M>, encode_payload(message));
 }
 
-void PeerManager::send_raw(PeerState& s, std::string_view type, const Bytes& payload) {
+void PeerManager::send_raw(PeerState& s, size_t type_index, const Bytes& payload) {
     if (s.peer->disconnect_requested || s.peer->closed) return;
-    // The capture hook: a sent message is recorded when it is queued.
-    if (capture_) capture_->record(s.peer->id, Direction::Sent, now_micros(), type, payload);
-    log_net("sending " + std::string(type) + " (" + std::to_string(payload.size()) + " bytes) " + s.tag());
-    s.sent_bytes[std::string(type)] += payload.size() + 24;
+    const std::string_view type = KnownMessages::types[type_index];
+    // The tap: a sent message is published when it is queued.
+    events_.message({*s.peer, Direction::Sent, now_micros(), type, type_index, payload});
     connman_.send(s.peer, frame_message(config_.params.magic, type, payload));
 }
 
 void PeerManager::misbehaving(PeerState& s, const std::string& why) {
+    events_.connection({ConnectionEventKind::Misbehaving, *s.peer, now_micros(), why});
     log_peer(s, "Misbehaving: " + s.tag() + Logger::instance().peer_address_suffix(s.peer->address) + ": " + why + "; disconnecting");
     connman_.disconnect(s.peer, why);
 }
@@ -303,10 +279,9 @@ void PeerManager::send_getheaders(PeerState& s, const std::vector<Uint256>& loca
     s.getheaders_sent_us = now_micros();
 }
 
-void PeerManager::handle(PeerState& s, const NetMessage& msg) {
-    const auto type_index = find_message_type(msg.type);
-    const bool handshake_message = msg.type == "version" || msg.type == "verack";
-    if (!s.version_received && msg.type != "version") {
+void PeerManager::handle(PeerState& s, const NetMessage& msg, std::optional<size_t> type_index) {
+    const bool handshake_message = type_index == message_index<MsgVersion> || type_index == message_index<MsgVerack>;
+    if (!s.version_received && type_index != message_index<MsgVersion>) {
         misbehaving(s, "non-version message before version handshake (" + msg.type + ")");
         return;
     }
@@ -327,68 +302,84 @@ void PeerManager::handle(PeerState& s, const NetMessage& msg) {
         return;
     }
     const std::string& t = msg.type;
-    if (t == "version") return on_version(s, scratch_.get<MsgVersion>());
-    if (t == "verack") return on_verack(s);
+    if (*type_index == message_index<MsgVersion>) return on_version(s, scratch_.get<MsgVersion>());
+    if (*type_index == message_index<MsgVerack>) return on_verack(s);
     if (!s.verack_received) {
         // Before verack only feature negotiation is meaningful.
-        if (t == "wtxidrelay") s.wtxid_relay = true;
-        else if (t == "sendaddrv2") s.wants_addrv2 = true;
+        if (*type_index == message_index<MsgWtxidRelay>) s.wtxid_relay = true;
+        else if (*type_index == message_index<MsgSendAddrV2>) s.wants_addrv2 = true;
         else log_net("ignoring " + t + " before verack " + s.tag());
         return;
     }
-    if (t == "ping") return send(s, MsgPong{scratch_.get<MsgPing>().nonce});
-    if (t == "pong") {
-        const uint64_t nonce = scratch_.get<MsgPong>().nonce;
-        if (s.ping_nonce != 0 && nonce == s.ping_nonce) {
-            const int64_t rtt = now_micros() - s.ping_sent_us;
-            s.last_ping_us = rtt;
-            s.min_ping_us = s.min_ping_us ? std::min(*s.min_ping_us, rtt) : rtt;
-            s.ping_nonce = 0;
-        }
-        return;
-    }
-    if (t == "sendheaders") {
-        s.prefers_headers = true;
-        return;
-    }
-    if (t == "feefilter") {
-        s.fee_filter = scratch_.get<MsgFeeFilter>().feerate;
-        return;
-    }
-    if (t == "addr" || t == "addrv2") {
-        const size_t count = t == "addr" ? scratch_.get<MsgAddr>().addrs.size() : scratch_.get<MsgAddrV2>().addrs.size();
-        if (count > MAX_ADDR_TO_SEND) return misbehaving(s, t + " message size = " + std::to_string(count));
-        const size_t added = t == "addr" ? addrman_.add(scratch_.get<MsgAddr>().addrs) : addrman_.add_v2(scratch_.get<MsgAddrV2>().addrs);
-        s.addr_processed += count;
-        log_net("received " + std::to_string(count) + " addresses (" + std::to_string(added) + " new) " + s.tag());
-        // An addr-fetch connection exists only to get addresses.
-        if (s.peer->type == ConnectionType::AddrFetch) connman_.disconnect(s.peer, "addr-fetch done");
-        return;
-    }
-    if (t == "getaddr") return on_getaddr(s);
-    if (t == "headers") return on_headers(s, scratch_.get<MsgHeaders>());
-    if (t == "getheaders") return on_getheaders(s, scratch_.get<MsgGetHeaders>());
-    if (t == "getblocks") return on_getblocks(s, scratch_.get<MsgGetBlocks>());
-    if (t == "inv" || t == "getdata") {
-        const auto& items = t == "inv" ? scratch_.get<MsgInv>().inv : scratch_.get<MsgGetData>().inv;
-        if (items.size() > MAX_INV_SZ) return misbehaving(s, t + " message size = " + std::to_string(items.size()));
-        if (t == "inv") return on_inv(s, items);
-        s.getdata_queue.insert(s.getdata_queue.end(), items.begin(), items.end());
-        return serve_getdata(s);
-    }
-    if (t == "block") return on_block(s, scratch_.get<MsgBlock>().block, msg.payload);
-    if (t == "tx") return on_tx(s, scratch_.get<MsgTx>().tx);
-    if (t == "notfound") {
-        // The peer does not have it (yet): it may be asked again, of anyone, on the next pass.
-        for (const auto& item : scratch_.get<MsgNotFound>().vec) {
-            for (auto* in_flight : {&blocks_in_flight_, &txs_in_flight_}) {
-                auto it = in_flight->find(item.hash);
-                if (it != in_flight->end() && it->second.first == s.peer->id) in_flight->erase(it);
+    switch (*type_index) {
+        case message_index<MsgPing>:
+            return send(s, MsgPong{scratch_.get<MsgPing>().nonce});
+        case message_index<MsgPong>: {
+            const uint64_t nonce = scratch_.get<MsgPong>().nonce;
+            if (s.ping_nonce != 0 && nonce == s.ping_nonce) {
+                const int64_t rtt = now_micros() - s.ping_sent_us;
+                s.last_ping_us = rtt;
+                s.min_ping_us = s.min_ping_us ? std::min(*s.min_ping_us, rtt) : rtt;
+                s.ping_nonce = 0;
             }
+            return;
         }
-        return;
+        case message_index<MsgSendHeaders>:
+            s.prefers_headers = true;
+            return;
+        case message_index<MsgFeeFilter>:
+            s.fee_filter = scratch_.get<MsgFeeFilter>().feerate;
+            return;
+        case message_index<MsgAddr>:
+            return on_addr(s, t, scratch_.get<MsgAddr>().addrs.size(), [&] { return addrman_.add(scratch_.get<MsgAddr>().addrs); });
+        case message_index<MsgAddrV2>:
+            return on_addr(s, t, scratch_.get<MsgAddrV2>().addrs.size(), [&] { return addrman_.add_v2(scratch_.get<MsgAddrV2>().addrs); });
+        case message_index<MsgGetAddr>:
+            return on_getaddr(s);
+        case message_index<MsgHeaders>:
+            return on_headers(s, scratch_.get<MsgHeaders>());
+        case message_index<MsgGetHeaders>:
+            return on_getheaders(s, scratch_.get<MsgGetHeaders>());
+        case message_index<MsgGetBlocks>:
+            return on_getblocks(s, scratch_.get<MsgGetBlocks>());
+        case message_index<MsgInv>: {
+            const auto& items = scratch_.get<MsgInv>().inv;
+            if (items.size() > MAX_INV_SZ) return misbehaving(s, t + " message size = " + std::to_string(items.size()));
+            return on_inv(s, items);
+        }
+        case message_index<MsgGetData>: {
+            const auto& items = scratch_.get<MsgGetData>().inv;
+            if (items.size() > MAX_INV_SZ) return misbehaving(s, t + " message size = " + std::to_string(items.size()));
+            s.getdata_queue.insert(s.getdata_queue.end(), items.begin(), items.end());
+            return serve_getdata(s);
+        }
+        case message_index<MsgBlock>:
+            return on_block(s, scratch_.get<MsgBlock>().block, msg.payload);
+        case message_index<MsgTx>:
+            return on_tx(s, scratch_.get<MsgTx>().tx);
+        case message_index<MsgNotFound>:
+            // The peer does not have it (yet): it may be asked again, of anyone, on the next pass.
+            for (const auto& item : scratch_.get<MsgNotFound>().vec) {
+                for (auto* in_flight : {&blocks_in_flight_, &txs_in_flight_}) {
+                    auto it = in_flight->find(item.hash);
+                    if (it != in_flight->end() && it->second.first == s.peer->id) in_flight->erase(it);
+                }
+            }
+            return;
+        default:
+            // The rest (filters, compact blocks, mempool, ...) has no effect on a header-only node.
+            return;
     }
-    // The rest (tx, block, filters, compact blocks, mempool, ...) has no effect on a header-only node.
+}
+
+template <class AddFn>
+void PeerManager::on_addr(PeerState& s, const std::string& type, size_t count, AddFn add) {
+    if (count > MAX_ADDR_TO_SEND) return misbehaving(s, type + " message size = " + std::to_string(count));
+    const size_t added = add();
+    s.addr_processed += count;
+    log_net("received " + std::to_string(count) + " addresses (" + std::to_string(added) + " new) " + s.tag());
+    // An addr-fetch connection exists only to get addresses.
+    if (s.peer->type == ConnectionType::AddrFetch) connman_.disconnect(s.peer, "addr-fetch done");
 }
 
 void PeerManager::on_version(PeerState& s, const MsgVersion& m) {
@@ -408,7 +399,7 @@ void PeerManager::on_version(PeerState& s, const MsgVersion& m) {
     s.starting_height = m.nStartingHeight;
     s.relay = m.relay.value_or(true);
     if (s.peer->inbound()) send_version(s);
-    if (m.nVersion >= 70016) send(s, MsgWtxidRelay{});  // BIP339, before verack
+    if (m.nVersion >= WTXID_RELAY_VERSION) send(s, MsgWtxidRelay{});  // BIP339, before verack
     send(s, MsgSendAddrV2{});                           // BIP155, before verack
     send(s, MsgVerack{});
 }
@@ -610,14 +601,14 @@ void PeerManager::serve_getdata(PeerState& s) {
         // not do compact blocks).
         const uint32_t type = (item.type & ~MSG_WITNESS_FLAG) == MSG_CMPCT_BLOCK ? MSG_BLOCK : item.type & ~MSG_WITNESS_FLAG;
         const bool witness = (item.type & MSG_WITNESS_FLAG) != 0 || item.type == MSG_WTX || item.type == MSG_CMPCT_BLOCK;
-        std::optional<std::pair<std::string, Bytes>> reply;
+        std::optional<std::pair<size_t, Bytes>> reply;  // type index, payload
         {
             std::lock_guard lock(chain_.mutex);
             if (type == MSG_BLOCK) {
-                if (const Bytes* raw = chain_.blocks.find(item.hash)) reply.emplace("block", *raw);
+                if (const Bytes* raw = chain_.blocks.find(item.hash)) reply.emplace(message_index<MsgBlock>, *raw);
             } else if (type == MSG_TX || type == MSG_WTX) {
                 const PoolTx* p = type == MSG_WTX ? chain_.pool.by_wtxid(item.hash) : chain_.pool.by_txid(item.hash);
-                if (p) reply.emplace("tx", encode_payload(MsgTx{p->tx}));
+                if (p) reply.emplace(message_index<MsgTx>, encode_payload(MsgTx{p->tx}));
             }
         }
         if (!reply) {
@@ -626,7 +617,7 @@ void PeerManager::serve_getdata(PeerState& s) {
         }
         if (!witness) {
             // The pre-segwit serialization, for peers that asked without the witness flag.
-            if (reply->first == "block") {
+            if (reply->first == message_index<MsgBlock>) {
                 MsgBlock block;
                 decode_payload(reply->second, block);
                 for (auto& tx : block.block.vtx) tx.wit.vtxinwit.clear();
@@ -765,7 +756,7 @@ void PeerManager::announce_to(PeerState& s, const BlockIndex& tip) {
 }
 
 void PeerManager::periodic(int64_t now) {
-    if (capture_) capture_->flush_due();
+    events_.tick(now);
     for (auto& [id, state] : states_) {
         PeerState& s = *state;
         if (s.peer->disconnect_requested || s.peer->closed) continue;
@@ -804,9 +795,8 @@ void PeerManager::periodic(int64_t now) {
         }
         announced_tip_ = tip;
     }
-    if (now - last_connection_check_us_ >= SECOND) {
-        last_connection_check_us_ = now;
-        maintain_connections(now);
+    if (now - last_housekeeping_us_ >= SECOND) {
+        last_housekeeping_us_ = now;
         // Requests nobody answered may go to another peer.
         for (auto* in_flight : {&blocks_in_flight_, &txs_in_flight_}) {
             std::erase_if(*in_flight, [&](const auto& e) { return now - e.second.second > REQUEST_TIMEOUT || !states_.count(e.second.first); });
@@ -818,87 +808,6 @@ void PeerManager::periodic(int64_t now) {
         for (auto& [id, state] : states_) {
             announce_transactions(*state);
             request_blocks(*state);
-        }
-    }
-}
-
-void PeerManager::add_node(const std::string& target) {
-    if (std::find(added_nodes_.begin(), added_nodes_.end(), target) == added_nodes_.end()) added_nodes_.push_back(target);
-}
-
-void PeerManager::remove_node(const std::string& target) {
-    added_nodes_.erase(std::remove(added_nodes_.begin(), added_nodes_.end(), target), added_nodes_.end());
-}
-
-void PeerManager::maintain_connections(int64_t now) {
-    auto dial = [&](const std::string& target, ConnectionType type) {
-        if (connman_.is_connected_or_pending(target)) return;
-        auto& last = last_dial_us_[target];
-        if (now - last < DIAL_RETRY) return;
-        last = now;
-        connman_.connect(target, type);
-    };
-    for (const auto& target : added_nodes_) dial(target, ConnectionType::Manual);
-    const bool only_connect = !config_.connect.empty();
-    if (only_connect) {
-        for (const auto& target : config_.connect) {
-            if (target != "0") dial(target, ConnectionType::Manual);
-        }
-        return;  // -connect: no other automatic connections
-    }
-    if (!seednodes_dialed_) {
-        seednodes_dialed_ = true;
-        for (const auto& seed : config_.seednode) connman_.connect(seed, ConnectionType::AddrFetch);
-    }
-    if (config_.dns_seed && !dns_seeded_ && addrman_.size() == 0) {
-        dns_seeded_ = true;
-        // Name lookups block; they run beside the handler, never in it.
-        std::thread([seeds = config_.params.dns_seeds, port = config_.params.default_port, &addrman = addrman_] {
-            for (const auto& seed : seeds) {
-                addrinfo hints{};
-                hints.ai_socktype = SOCK_STREAM;
-                addrinfo* res = nullptr;
-                if (getaddrinfo(seed.c_str(), nullptr, &hints, &res) != 0) continue;
-                std::vector<TimedNetAddress> found;
-                for (addrinfo* ai = res; ai; ai = ai->ai_next) {
-                    TimedNetAddress t;
-                    t.time = static_cast<uint32_t>(now_seconds());
-                    t.addr.nServices = 1;
-                    t.addr.port = port;
-                    if (ai->ai_family == AF_INET) {
-                        asio::ip::address_v4::bytes_type b;
-                        std::memcpy(b.data(), &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, 4);
-                        t.addr.ip = to_v1_bytes(asio::ip::address_v4(b));
-                    } else if (ai->ai_family == AF_INET6) {
-                        std::memcpy(t.addr.ip.data(), &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, 16);
-                    } else {
-                        continue;
-                    }
-                    found.push_back(t);
-                }
-                freeaddrinfo(res);
-                const size_t added = addrman.add(found);
-                log_info("DNS seed " + seed + ": " + std::to_string(added) + " addresses");
-            }
-        }).detach();
-    }
-    int full_relay = 0, block_relay = 0;
-    std::vector<std::string> connected;
-    for (const auto& p : connman_.peers()) {
-        connected.push_back(p->address);
-        if (p->type == ConnectionType::OutboundFullRelay) ++full_relay;
-        if (p->type == ConnectionType::BlockRelayOnly) ++block_relay;
-    }
-    while (full_relay < MAX_OUTBOUND_FULL_RELAY || block_relay < MAX_BLOCK_RELAY_ONLY) {
-        auto pick = addrman_.pick(connected);
-        if (!pick || connman_.is_connected_or_pending(*pick)) break;
-        connected.push_back(*pick);
-        if (full_relay < MAX_OUTBOUND_FULL_RELAY) {
-            ++full_relay;
-            connman_.connect(*pick, ConnectionType::OutboundFullRelay);
-        } else {
-            ++block_relay;
-            connman_.connect(*pick, ConnectionType::BlockRelayOnly);
         }
     }
 }
@@ -934,8 +843,6 @@ std::vector<PeerStats> PeerManager::stats() {
             st.last_transaction = s.last_tx_us / SECOND;
             st.addr_processed = s.addr_processed;
             st.fee_filter = s.fee_filter;
-            st.messages_sent = s.sent_bytes;
-            st.messages_received = s.received_bytes;
             out.push_back(std::move(st));
         }
         promise->set_value(std::move(out));

@@ -1,8 +1,10 @@
 #pragma once
 // The message handler thread and the protocol rules (Bitcoin Core's
 // PeerManager): takes each peer's messages in order, one per peer per pass,
-// captures them before processing, and queues replies, which are captured
-// when queued. Connection policy (which peers to dial) lives here too.
+// and queues replies. Every message taken and queued, and every connection
+// event, is published on the tap (node/net_events.h), where capture, logging,
+// counters, tracepoints and metrics subscribe. Which peers to dial is
+// net/connection_policy.h's job.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -14,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "msgcapture/format/capture_writer.h"
 #include "msgcapture/protocol/message.h"
+#include "node/net_events.h"
 #include "node/node_context.h"
 
 namespace node {
@@ -40,17 +42,16 @@ struct PeerStats {
     int64_t last_block = 0, last_transaction = 0;  // when the peer last gave us a new one (seconds; 0: never)
     uint64_t addr_processed = 0;
     uint64_t fee_filter = 0;  // the peer's feefilter, sat/kvB
-    std::map<std::string, uint64_t> messages_sent, messages_received;
 };
 
 class PeerManager {
 public:
-    PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman,
-                std::unique_ptr<msgcapture::CaptureWriter> capture);
+    // `events` has every subscriber before start().
+    PeerManager(const NodeConfig& config, ChainState& chain, AddrMan& addrman, Connman& connman, const NetEvents& events);
     ~PeerManager();
 
     void start();
-    // Disconnects everyone, finishes their capture sessions and stops the thread.
+    // Disconnects everyone (each a Closed event, so capture sessions end) and stops the thread.
     void stop();
     // Something changed (a message arrived, a peer connected or closed).
     void wake();
@@ -59,9 +60,6 @@ public:
     void post(std::function<void()> task);
 
     std::vector<PeerStats> stats();
-    // -addnode / the addnode RPC: keep a connection to `target` open.
-    void add_node(const std::string& target);
-    void remove_node(const std::string& target);
     void ping_all();
     void announce_tip();  // after `generate` extended the chain
 
@@ -70,15 +68,14 @@ private:
 
     void run();
     bool process_one(PeerState& state);
-    void handle(PeerState& s, const NetMessage& msg);
+    void handle(PeerState& s, const NetMessage& msg, std::optional<size_t> type_index);
     void initialize(const std::shared_ptr<Peer>& peer);
     void finalize(int64_t id);
     void periodic(int64_t now_us);
-    void maintain_connections(int64_t now_us);
 
     template <class M>
     void send(PeerState& s, const M& message);
-    void send_raw(PeerState& s, std::string_view type, const msgcapture::Bytes& payload);
+    void send_raw(PeerState& s, size_t type_index, const msgcapture::Bytes& payload);
     void send_version(PeerState& s);
     void send_getheaders(PeerState& s, const std::vector<msgcapture::Uint256>& locator, const msgcapture::Uint256& stop = {});
     void misbehaving(PeerState& s, const std::string& why);
@@ -95,6 +92,9 @@ private:
     // Legacy inv-based sync (bcoin, old nodes): an inv of the next blocks after the locator.
     void on_getblocks(PeerState& s, const msgcapture::MsgGetBlocks& m);
     void on_getaddr(PeerState& s);
+    // addr and addrv2: `add` puts the addresses in the table and says how many were new.
+    template <class AddFn>
+    void on_addr(PeerState& s, const std::string& type, size_t count, AddFn add);
     void on_block(PeerState& s, const msgcapture::Block& block, const msgcapture::Bytes& payload);
     void on_tx(PeerState& s, const msgcapture::Transaction& tx);
     void request_blocks(PeerState& s);
@@ -105,7 +105,7 @@ private:
     ChainState& chain_;
     AddrMan& addrman_;
     Connman& connman_;
-    std::unique_ptr<msgcapture::CaptureWriter> capture_;
+    const NetEvents& events_;
     const uint64_t local_nonce_;
 
     std::thread thread_;
@@ -117,12 +117,7 @@ private:
     std::map<int64_t, std::unique_ptr<PeerState>> states_;
     msgcapture::MessageScratch scratch_;
     const BlockIndex* announced_tip_ = nullptr;
-    int64_t last_connection_check_us_ = 0;
-    int64_t started_us_ = 0;
-    bool dns_seeded_ = false;
-    bool seednodes_dialed_ = false;
-    std::vector<std::string> added_nodes_;
-    std::map<std::string, int64_t> last_dial_us_;
+    int64_t last_housekeeping_us_ = 0;
     // Requests sent and not yet answered: hash -> (peer id, when), so that a
     // block or transaction is asked from one peer at a time.
     std::map<msgcapture::Uint256, std::pair<int64_t, int64_t>> blocks_in_flight_, txs_in_flight_;

@@ -1,10 +1,13 @@
 #pragma once
 // The RPC methods of the node, bound to its parts; one file per category
 // (blockchain.cpp, network.cpp, generating.cpp, rawtransactions.cpp,
-// util.cpp, wallet.cpp, control.cpp).
+// util.cpp, wallet.cpp, control.cpp, capture.cpp).
 #include <cstdint>
 #include <vector>
 
+#include "net/connection_policy.h"
+#include "node/capture_control.h"
+#include "node/message_counters.h"
 #include "node/node_context.h"
 #include "node/peer_manager.h"
 #include "rpc/rpc_server.h"
@@ -16,6 +19,9 @@ struct RpcContext {
     ChainState& chain;
     Connman& connman;
     PeerManager& peers;
+    ConnectionPolicy& policy;
+    const MessageCounters& counters;
+    CaptureControl& capture;
     ShutdownSignal& shutdown;
     int64_t start_time;
     // Set once the server exists, for `help`.
@@ -29,6 +35,8 @@ std::vector<RpcMethod> rawtransaction_rpc_methods(RpcContext& ctx);
 std::vector<RpcMethod> util_rpc_methods(RpcContext& ctx);
 std::vector<RpcMethod> wallet_rpc_methods(RpcContext& ctx);
 std::vector<RpcMethod> control_rpc_methods(RpcContext& ctx);
+std::vector<RpcMethod> capture_rpc_methods(RpcContext& ctx);
+nlohmann::json capture_info_json(const CaptureInfo& info);
 
 // All of the above.
 std::vector<RpcMethod> node_rpc_methods(RpcContext& ctx);

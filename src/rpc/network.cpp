@@ -131,6 +131,7 @@ std::vector<RpcMethod> network_rpc_methods(RpcContext& ctx) {
                  {json::array()}, [&ctx](const RpcParams&) -> json {
                      json out = json::array();
                      for (const PeerStats& s : ctx.peers.stats()) {
+                         const auto per_msg = ctx.counters.of(s.id);
                          json j = {{"id", s.id}, {"addr", s.address}, {"addrbind", s.local_address}, {"network", network_of(s.address)},
                                    {"services", services_hex(s.services)}, {"servicesnames", services_names(s.services)},
                                    {"relaytxes", s.relay}, {"lastsend", s.last_send}, {"lastrecv", s.last_recv},
@@ -143,8 +144,8 @@ std::vector<RpcMethod> network_rpc_methods(RpcContext& ctx) {
                                    {"bip152_hb_to", false}, {"bip152_hb_from", false}, {"startingheight", s.starting_height},
                                    {"synced_headers", s.synced_headers}, {"addr_relay_enabled", s.connection_type != "block-relay-only"},
                                    {"addr_processed", s.addr_processed}, {"addr_rate_limited", 0}, {"permissions", json::array()},
-                                   {"minfeefilter", static_cast<double>(s.fee_filter) / 1e8}, {"bytessent_per_msg", s.messages_sent},
-                                   {"bytesrecv_per_msg", s.messages_received}, {"connection_type", s.connection_type},
+                                   {"minfeefilter", static_cast<double>(s.fee_filter) / 1e8}, {"bytessent_per_msg", per_msg.sent},
+                                   {"bytesrecv_per_msg", per_msg.received}, {"connection_type", s.connection_type},
                                    {"transport_protocol_type", "v1"}, {"session_id", ""}});
                          out.push_back(j);
                      }
@@ -179,9 +180,9 @@ std::vector<RpcMethod> network_rpc_methods(RpcContext& ctx) {
                      if (command == "onetry") {
                          ctx.connman.connect(target, ConnectionType::Manual);
                      } else if (command == "add") {
-                         ctx.peers.post([&ctx, target] { ctx.peers.add_node(target); });
+                         ctx.policy.add_node(target);
                      } else if (command == "remove") {
-                         ctx.peers.post([&ctx, target] { ctx.peers.remove_node(target); });
+                         ctx.policy.remove_node(target);
                      } else {
                          throw RpcError(RPC_INVALID_PARAMETER, "command must be one of add, remove, onetry");
                      }

@@ -11,7 +11,7 @@
 
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 #include "node_process.h"
 
 using namespace functional;
@@ -33,7 +33,7 @@ double messages_per_second(bool capture, int peers, int pings) {
     std::vector<std::vector<uint8_t>> bursts(peers);
     for (int p = 0; p < peers; ++p) {
         for (int i = 0; i < pings; ++i) {
-            auto f = node::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{uint64_t(i)}));
+            auto f = msgcapture::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{uint64_t(i)}));
             bursts[p].insert(bursts[p].end(), f.begin(), f.end());
         }
     }
@@ -43,8 +43,8 @@ double messages_per_second(bool capture, int peers, int pings) {
     for (int p = 0; p < peers; ++p) {
         threads.emplace_back([&, p] {
             std::thread writer([&] { send_all(sockets[p], bursts[p]); });
-            node::V1Deserializer d(REGTEST);
-            std::vector<node::NetMessage> got;
+            msgcapture::V1Deserializer d(REGTEST);
+            std::vector<msgcapture::NetMessage> got;
             int pongs = 0;
             std::vector<char> buf(1 << 16);
             while (pongs < pings) {

@@ -17,7 +17,7 @@
 #include "common/time.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 #include "node_process.h"
 
 using namespace functional;
@@ -32,12 +32,12 @@ constexpr uint32_t MSG_BLOCK = 2;
 
 template <class M>
 Bytes framed(const M& message) {
-    return node::frame_message(REGTEST, M::TYPE, msgcapture::encode_payload(message));
+    return msgcapture::frame_message(REGTEST, M::TYPE, msgcapture::encode_payload(message));
 }
 
 // Every message the node sends on `fd` within `for_how_long`, or until it closes.
 struct Received {
-    std::vector<node::NetMessage> messages;
+    std::vector<msgcapture::NetMessage> messages;
     bool closed = false;
     size_t count(const std::string& type) const {
         return static_cast<size_t>(std::count_if(messages.begin(), messages.end(), [&](const auto& m) { return m.type == type; }));
@@ -46,7 +46,7 @@ struct Received {
 
 Received receive_for(int fd, std::chrono::milliseconds for_how_long, std::function<bool(const Received&)> enough = {}) {
     Received out;
-    node::V1Deserializer d(REGTEST);
+    msgcapture::V1Deserializer d(REGTEST);
     const auto deadline = Clock::now() + for_how_long;
     std::vector<uint8_t> buf(1 << 16);
     while (Clock::now() < deadline && !(enough && enough(out))) {
@@ -172,7 +172,7 @@ TEST(AttackPeer, AFloodOfEmptyMessagesIsBoundedByTheReceiveBuffer) {
     const uint64_t rss_before = a.rss_bytes();
     Bytes burst;
     for (int i = 0; i < 40'000; ++i) {  // about 1 MB of 24-byte messages
-        auto f = node::frame_message(REGTEST, "zz", {});
+        auto f = msgcapture::frame_message(REGTEST, "zz", {});
         burst.insert(burst.end(), f.begin(), f.end());
     }
     std::vector<std::thread> peers;
@@ -352,14 +352,14 @@ TEST(AttackPeer, PeersCannotForgeOrFillTheLog) {
     v.strSubVer = "/evil\n2026-01-01T00:00:00Z FORGED\x1b[2J/";
     const int forger = connect_loopback(a.port());
     send_all(forger, framed(v));
-    send_all(forger, node::frame_message(REGTEST, "verack", {}));
+    send_all(forger, msgcapture::frame_message(REGTEST, "verack", {}));
     ASSERT_TRUE(wait_until([&] { return a.debug_log().find("/evil2026-01-01T00:00:00Z FORGED2J/") != std::string::npos; }));
     ::close(forger);
 
     const int noisy = handshaken_peer(a.port());
     Bytes pings;
     for (int i = 0; i < 300; ++i) {
-        auto f = node::frame_message(REGTEST, "ping", Bytes{1, 2, 3});  // a ping's nonce is 8 bytes
+        auto f = msgcapture::frame_message(REGTEST, "ping", Bytes{1, 2, 3});  // a ping's nonce is 8 bytes
         pings.insert(pings.end(), f.begin(), f.end());
     }
     send_all(noisy, pings);

@@ -15,7 +15,7 @@
 #include "common/time.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 #include "node_process.h"
 
 using namespace functional;
@@ -87,7 +87,7 @@ TEST(HostilePeers, TricklingHeaderOversizedLengthAndUnknownFlood) {
     a.start();
 
     // A header one byte at a time: the node keeps answering RPC meanwhile.
-    const msgcapture::Bytes ping = node::frame_message(REGTEST, "ping", msgcapture::Bytes(8, 1));
+    const msgcapture::Bytes ping = msgcapture::frame_message(REGTEST, "ping", msgcapture::Bytes(8, 1));
     const int slow = connect_loopback(a.port());
     for (size_t i = 0; i < 24; ++i) {
         send_all(slow, msgcapture::Bytes{ping[i]});
@@ -99,7 +99,7 @@ TEST(HostilePeers, TricklingHeaderOversizedLengthAndUnknownFlood) {
     ::close(slow);
 
     // A length over the protocol limit ends the connection before any payload.
-    msgcapture::Bytes huge = node::frame_message(REGTEST, "block", {});
+    msgcapture::Bytes huge = msgcapture::frame_message(REGTEST, "block", {});
     huge[16] = 0x01, huge[17] = 0x09, huge[18] = 0x3d, huge[19] = 0x00;  // 4,000,001
     const int big = connect_loopback(a.port());
     send_all(big, huge);
@@ -113,7 +113,7 @@ TEST(HostilePeers, TricklingHeaderOversizedLengthAndUnknownFlood) {
     msgcapture::Bytes burst;
     for (int i = 0; i < 3000; ++i) {
         msgcapture::Bytes payload = {static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8)};
-        auto f = node::frame_message(REGTEST, "nonsense", payload);
+        auto f = msgcapture::frame_message(REGTEST, "nonsense", payload);
         burst.insert(burst.end(), f.begin(), f.end());
     }
     send_all(flood, burst);
@@ -212,12 +212,12 @@ TEST(Load, FiftyPeersTwoThousandMessagesEachAllCapturedInOrder) {
             const int fd = handshaken_peer(a.port());
             msgcapture::Bytes burst;
             for (int i = 0; i < MESSAGES; ++i) {
-                auto f = node::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{uint64_t(p) << 32 | uint64_t(i)}));
+                auto f = msgcapture::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{uint64_t(p) << 32 | uint64_t(i)}));
                 burst.insert(burst.end(), f.begin(), f.end());
             }
             send_all(fd, burst);
-            node::V1Deserializer d(REGTEST);
-            std::vector<node::NetMessage> got;
+            msgcapture::V1Deserializer d(REGTEST);
+            std::vector<msgcapture::NetMessage> got;
             int pongs = 0;
             char buf[65536];
             while (pongs < MESSAGES) {

@@ -21,7 +21,7 @@
 #include "common/time.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 #include <thread>
 
 extern char** environ;
@@ -123,8 +123,8 @@ int handshaken_peer(uint16_t port) {
     v.nNonce = 42;
     v.strSubVer = "/test-peer/";
     v.relay = false;
-    send_all(fd, node::frame_message(regtest, "version", msgcapture::encode_payload(v)));
-    send_all(fd, node::frame_message(regtest, "verack", {}));
+    send_all(fd, msgcapture::frame_message(regtest, "version", msgcapture::encode_payload(v)));
+    send_all(fd, msgcapture::frame_message(regtest, "verack", {}));
     return fd;
 }
 

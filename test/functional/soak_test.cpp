@@ -18,7 +18,7 @@
 #include "common/time.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 #include "node_process.h"
 
 using namespace functional;
@@ -33,7 +33,7 @@ constexpr uint64_t PEAK_RSS_BOUND = 400'000'000;  // doc/reliability.md
 
 template <class M>
 Bytes framed(const M& message) {
-    return node::frame_message(REGTEST, M::TYPE, msgcapture::encode_payload(message));
+    return msgcapture::frame_message(REGTEST, M::TYPE, msgcapture::encode_payload(message));
 }
 
 Bytes repeated(const Bytes& one, size_t times) {
@@ -84,8 +84,8 @@ void attack(Kind kind, NodeProcess& node, const msgcapture::Uint256& block, std:
         inv.inv.push_back({2, h});
     }
     const Bytes getheaders_burst = repeated(framed(getheaders), 200);
-    const Bytes empty_burst = repeated(node::frame_message(REGTEST, "zz", {}), 20'000);
-    const Bytes bad_ping = node::frame_message(REGTEST, "ping", Bytes{1, 2, 3});
+    const Bytes empty_burst = repeated(msgcapture::frame_message(REGTEST, "zz", {}), 20'000);
+    const Bytes bad_ping = msgcapture::frame_message(REGTEST, "ping", Bytes{1, 2, 3});
     const Bytes inv_message = framed(inv);
     const Bytes getdata_burst = repeated(framed(msgcapture::MsgGetData{std::vector<msgcapture::Inventory>(1000, {2 | (1u << 30), block})}), 5);
     msgcapture::MsgVersion huge;
@@ -147,8 +147,8 @@ TEST(Soak, FiftyHostileClientsForSixtySeconds) {
     std::atomic<int> pings{0}, pongs{0};
     std::thread honest([&] {
         const int fd = handshaken_peer(a.port());
-        node::V1Deserializer d(REGTEST);
-        std::vector<node::NetMessage> got;
+        msgcapture::V1Deserializer d(REGTEST);
+        std::vector<msgcapture::NetMessage> got;
         char buf[65536];
         while (!stop) {
             ++pings;

@@ -11,7 +11,7 @@ require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_transport fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address
 
 corpus=$build/corpus
 mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address}
@@ -76,7 +76,7 @@ run() {  # target corpus-dir [libFuzzer options]
 status=0
 run fuzz_capture_file capture || status=1
 run fuzz_message_roundtrip roundtrip || status=1
-run fuzz_v1_transport transport || status=1
+run fuzz_v1_framing transport || status=1
 run fuzz_rpc_request rpc || status=1
 run fuzz_address address || status=1
 run fuzz_json_depth json || status=1

@@ -25,6 +25,7 @@ public:
     int64_t space_left = -1;  // -1: unlimited
     int appends = 0;
     int descriptors_short = 0;  // this many next opens fail with EMFILE, as when descriptors run out
+    bool close_fails = false;   // close(2) reports an error, as NFS or a quota can
 
     class File : public AppendFile {
     public:
@@ -37,6 +38,9 @@ public:
             if (fs_.space_left >= 0) fs_.space_left -= static_cast<int64_t>(data.size());
             auto& f = fs_.files[path_];
             f.insert(f.end(), data.begin(), data.end());
+        }
+        void close() override {
+            if (fs_.close_fails) throw CaptureIoError("cannot close " + path_ + ": Input/output error");
         }
 
     private:

@@ -24,6 +24,9 @@ public:
     virtual ~AppendFile() = default;
     // Writes all of `data` or throws CaptureIoError.
     virtual void append(ByteSpan data) = 0;
+    // Closes the file; throws CaptureIoError when the system reports that
+    // written data may be lost (close(2) can fail on NFS, quotas, ...).
+    virtual void close() = 0;
 };
 
 class CaptureFs {

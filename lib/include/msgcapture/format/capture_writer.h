@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,21 +44,42 @@ public:
     CaptureWriter(const CaptureWriter&) = delete;
     CaptureWriter& operator=(const CaptureWriter&) = delete;
 
-    // Starts a session for a new connection; its directory and session.json are
-    // written now. False when capture is off or the session limits refuse it;
-    // records for a refused session are ignored.
-    bool open_session(const SessionInfo& info, Clock::time_point now = Clock::now());
-    void close_session(int64_t peer_id);
+    // Starts a session; its directory and session.json are written now.
+    // `info.capture_intervals` should say when capture began (the writer
+    // keeps them current). A new connection passes the session limits first;
+    // a connection captured again after capture was off (`new_connection`
+    // false) continues its directory. False when capture is off or the
+    // limits refuse it; records for a refused session are not written.
+    bool open_session(const SessionInfo& info, Clock::time_point now = Clock::now(), bool new_connection = true);
+    // Ends a session; with `time_us`, its last capture interval ends then.
+    // A failure to close a file is reported and turns capture off.
+    void close_session(int64_t peer_id, std::optional<int64_t> time_us = std::nullopt);
+    // Stops and starts recording a session without ending it: the files stay
+    // open, and session.json records the gap.
+    void pause_session(int64_t peer_id, int64_t time_us);
+    void resume_session(int64_t peer_id, int64_t time_us);
+    bool has_session(int64_t peer_id) const { return sessions_.count(peer_id) != 0; }
+    bool session_paused(int64_t peer_id) const;
+    size_t session_count() const { return sessions_.size(); }
 
-    // Captures one message of an open session.
-    void record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype, ByteSpan payload);
+    // Captures one message of an open, unpaused session. False when it was
+    // not written: no session, a paused one, or capture is off.
+    bool record(int64_t peer_id, Direction direction, int64_t time_us, std::string_view msgtype, ByteSpan payload);
 
     // Flushes whatever has waited a flush interval or more. Call often.
     void flush_due(Clock::time_point now = Clock::now());
     void flush_all();
 
     bool enabled() const { return enabled_; }
+    // Why capture turned itself off (a write error, the size budget); empty while on.
+    const std::string& disabled_reason() const { return disabled_reason_; }
+    // Turns capture on again after it turned itself off, with a fresh size
+    // budget. Sessions that were lost must be opened again.
+    void enable();
+    // Record bytes written since the writer was made, and within the current budget.
+    uint64_t bytes_written() const { return bytes_written_; }
     uint64_t bytes_accepted() const { return bytes_accepted_; }
+    const CaptureOptions& options() const { return options_; }
     // The session directory of an open session (for logs and tests).
     std::string session_path(int64_t peer_id) const;
 
@@ -65,6 +87,8 @@ private:
     class StreamFile;
     struct Session {
         std::string path;
+        SessionInfo info;
+        bool paused = false;
         std::unique_ptr<StreamFile> files[2];  // received, sent
     };
 
@@ -90,6 +114,8 @@ private:
     std::vector<Clock::time_point> recent_all_;
     std::map<std::string, Clock::time_point> refusal_logged_;
     bool enabled_ = true;
+    std::string disabled_reason_;
+    uint64_t bytes_written_ = 0;
     Clock::time_point last_drop_log_{};
     uint64_t dropped_since_log_ = 0;
     uint64_t bytes_accepted_ = 0;

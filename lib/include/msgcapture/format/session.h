@@ -3,8 +3,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace msgcapture {
+
+// A span of a session in which capture was on; no end while it still is.
+struct CaptureInterval {
+    int64_t start_us = 0;
+    std::optional<int64_t> end_us;
+    bool operator==(const CaptureInterval&) const = default;
+};
 
 struct SessionInfo {
     int64_t peer_id = 0;
@@ -14,11 +22,19 @@ struct SessionInfo {
     std::string network;          // main, test, testnet4, signet, regtest
     std::string user_agent;       // ours
     int32_t protocol_version = 0; // ours
+    // When capture was on (setcapture can pause and resume it): messages
+    // outside these spans were not recorded, so a reader knows a gap is a
+    // gap. Empty in session.json files written before intervals existed.
+    std::vector<CaptureInterval> capture_intervals;
 
     bool operator==(const SessionInfo&) const = default;
 };
 
 std::string session_to_json(const SessionInfo& info);
+
+// The spans between capture intervals, within [first start, last end]:
+// each is (off_from_us, on_again_us). Empty when capture never paused.
+std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info);
 // nullopt when the text is not a session.json we understand.
 std::optional<SessionInfo> session_from_json(const std::string& text);
 

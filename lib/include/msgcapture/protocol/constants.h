@@ -11,6 +11,24 @@ inline constexpr uint32_t MAX_PROTOCOL_MESSAGE_LENGTH = 4'000'000;
 // The command field of the P2P header and of a capture record.
 inline constexpr size_t MESSAGE_TYPE_SIZE = 12;
 
+// The v1 P2P header: magic(4) command(12) length(4) checksum(4).
+inline constexpr size_t P2P_HEADER_SIZE = 24;
+
+// The protocol version this project speaks, and the first version that
+// negotiates each feature (Bitcoin Core's names).
+inline constexpr int32_t PROTOCOL_VERSION = 70016;
+inline constexpr int32_t SENDHEADERS_VERSION = 70012;  // BIP130
+inline constexpr int32_t FEEFILTER_VERSION = 70013;    // BIP133
+inline constexpr int32_t WTXID_RELAY_VERSION = 70016;  // BIP339
+
+// Inventory types (getdata, inv, notfound), with the BIP144 witness flag.
+inline constexpr uint32_t MSG_TX = 1;
+inline constexpr uint32_t MSG_BLOCK = 2;
+inline constexpr uint32_t MSG_FILTERED_BLOCK = 3;  // BIP37
+inline constexpr uint32_t MSG_CMPCT_BLOCK = 4;     // BIP152
+inline constexpr uint32_t MSG_WTX = 5;             // BIP339
+inline constexpr uint32_t MSG_WITNESS_FLAG = 1u << 30;
+
 // Serialized block header: version, prev hash, merkle root, time, bits, nonce.
 inline constexpr size_t BLOCK_HEADER_SIZE = 80;
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 
 #include "msgcapture/protocol/codec.h"
@@ -29,6 +30,20 @@ using KnownMessages = MessageList<
     MsgGetAddr>;
 
 using Message = KnownMessages::Variant;
+
+namespace detail {
+template <class M, class... Ms>
+constexpr size_t index_in(const MessageList<Ms...>*) {
+    size_t i = 0;
+    (void)((std::is_same_v<M, Ms> ? false : (++i, true)) && ...);
+    return i;
+}
+}  // namespace detail
+
+// The position of message M in KnownMessages, as a constant, so that code can
+// dispatch on a type index with `switch` rather than compare strings.
+template <class M>
+inline constexpr size_t message_index = detail::index_in<M>(static_cast<const KnownMessages*>(nullptr));
 
 // Position of `type` in KnownMessages, or nullopt for a type we do not know.
 std::optional<size_t> find_message_type(std::string_view type);

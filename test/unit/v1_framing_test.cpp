@@ -2,12 +2,11 @@
 // oversized lengths and malformed commands end the stream.
 #include <gtest/gtest.h>
 
-#include "chain/chainparams.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/messages.h"
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 
-using namespace node;
+using namespace msgcapture;
 using msgcapture::Bytes;
 
 namespace {

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    node::V1Deserializer deserializer({0xfa, 0xbf, 0xb5, 0xda});
-    std::vector<node::NetMessage> out;
+    msgcapture::V1Deserializer deserializer({0xfa, 0xbf, 0xb5, 0xda});
+    std::vector<msgcapture::NetMessage> out;
     size_t pos = 0;
     while (pos < size) {
         const size_t chunk = 1 + data[pos] % 64;  // the input also picks how it is split

@@ -1,4 +1,4 @@
-#include "net/v1_transport.h"
+#include "msgcapture/protocol/v1_framing.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,30 +6,30 @@
 #include "msgcapture/protocol/hash.h"
 #include "msgcapture/protocol/stream.h"
 
-namespace node {
+namespace msgcapture {
 
-std::array<uint8_t, 4> payload_checksum(msgcapture::ByteSpan payload) {
-    msgcapture::Uint256 h = msgcapture::sha256d(payload);
+std::array<uint8_t, 4> payload_checksum(ByteSpan payload) {
+    Uint256 h = sha256d(payload);
     return {h.bytes[0], h.bytes[1], h.bytes[2], h.bytes[3]};
 }
 
 bool valid_command_field(const uint8_t* field) {
     size_t i = 0;
-    for (; i < msgcapture::MESSAGE_TYPE_SIZE && field[i] != 0; ++i) {
+    for (; i < MESSAGE_TYPE_SIZE && field[i] != 0; ++i) {
         if (field[i] < 0x20 || field[i] > 0x7e) return false;
     }
-    for (; i < msgcapture::MESSAGE_TYPE_SIZE; ++i) {
+    for (; i < MESSAGE_TYPE_SIZE; ++i) {
         if (field[i] != 0) return false;
     }
     return true;
 }
 
-msgcapture::Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, msgcapture::ByteSpan payload) {
-    msgcapture::Bytes out;
+Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, ByteSpan payload) {
+    Bytes out;
     out.reserve(P2P_HEADER_SIZE + payload.size());
-    msgcapture::ByteWriter w(out);
+    ByteWriter w(out);
     w.write_bytes(magic);
-    std::array<uint8_t, msgcapture::MESSAGE_TYPE_SIZE> command{};
+    std::array<uint8_t, MESSAGE_TYPE_SIZE> command{};
     std::copy_n(type.begin(), std::min(type.size(), command.size()), command.begin());
     w.write_bytes(command);
     w.write_le(static_cast<uint32_t>(payload.size()));
@@ -38,7 +38,7 @@ msgcapture::Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string
     return out;
 }
 
-std::optional<std::string> V1Deserializer::feed(msgcapture::ByteSpan data, std::vector<NetMessage>& out) {
+std::optional<std::string> V1Deserializer::feed(ByteSpan data, std::vector<NetMessage>& out) {
     while (!data.empty()) {
         if (!have_header_) {
             const size_t take = std::min(P2P_HEADER_SIZE - header_.size(), data.size());
@@ -48,11 +48,11 @@ std::optional<std::string> V1Deserializer::feed(msgcapture::ByteSpan data, std::
             if (!std::equal(magic_.begin(), magic_.end(), header_.begin())) return "wrong network magic";
             if (!valid_command_field(header_.data() + 4)) return "malformed message type";
             type_.assign(reinterpret_cast<const char*>(header_.data() + 4),
-                         strnlen(reinterpret_cast<const char*>(header_.data() + 4), msgcapture::MESSAGE_TYPE_SIZE));
-            msgcapture::ByteReader length_field(msgcapture::ByteSpan(header_).subspan(16, 4));
+                         strnlen(reinterpret_cast<const char*>(header_.data() + 4), MESSAGE_TYPE_SIZE));
+            ByteReader length_field(ByteSpan(header_).subspan(16, 4));
             length_ = length_field.read_le<uint32_t>();
             std::memcpy(checksum_.data(), header_.data() + 20, 4);
-            if (length_ > msgcapture::MAX_PROTOCOL_MESSAGE_LENGTH) {
+            if (length_ > MAX_PROTOCOL_MESSAGE_LENGTH) {
                 return "oversized message: " + type_ + " declares " + std::to_string(length_) + " bytes";
             }
             have_header_ = true;
@@ -71,4 +71,4 @@ std::optional<std::string> V1Deserializer::feed(msgcapture::ByteSpan data, std::
     return std::nullopt;
 }
 
-}  // namespace node
+}  // namespace msgcapture
