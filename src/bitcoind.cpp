@@ -22,6 +22,7 @@
 #include "net/connection_policy.h"
 #include "node/capture_control.h"
 #include "node/message_counters.h"
+#include "node/metrics_server.h"
 #include "node/net_events.h"
 #include "node/net_log_observer.h"
 #include "node/trace_observer.h"
@@ -32,7 +33,7 @@
 #include "net/subnet.h"
 #include "node/node_context.h"
 #include "node/peer_manager.h"
-#include "rpc/http.h"
+#include "common/http.h"
 #include "rpc/methods.h"
 #include "rpc/rpc_server.h"
 
@@ -86,6 +87,8 @@ std::vector<OptionSpec> option_specs() {
         {"capturemessages", "Capture all P2P messages to disk, per peer and per connection", "", "0"},
         {"capturemaxsize", "Stop capturing once this many MiB of records are written (0: no limit)", "<MiB>", "0"},
         {"capturecompress", "Write capture files compressed with zstd (msgs_*.dat.zst)", "", "0"},
+        {"metricsbind", "Serve Prometheus metrics at http://<addr>:<port>/metrics (off by default); repeatable", "<addr>:<port>", "off", true},
+        {"metricsallowip", "Allow metrics scrapes from this source (an IP or a subnet) besides loopback; needed to bind -metricsbind to other than loopback; repeatable", "<ip>", "localhost"},
         {"capturesessionrate", "Capture at most <n> new connections per peer IP per minute (and 300 in all); 0: no per-IP limit", "<n>", "10"},
     };
 }
@@ -191,6 +194,7 @@ int run(int argc, char** argv) {
     HttpServerOptions http_options;
     std::vector<Subnet> allowed;
     std::vector<std::string> rpc_binds;
+    MetricsServerOptions metrics_options;
     try {
         config.connect = args.get_all("connect");
         config.addnode = args.get_all("addnode");
@@ -230,6 +234,8 @@ int run(int argc, char** argv) {
         config.capture_sessions_per_ip_per_minute = session_rate == 0 ? SIZE_MAX : static_cast<size_t>(session_rate);
         for (const auto& a : args.get_all("rpcallowip")) allowed.push_back(parse_subnet(a));
         rpc_binds = args.get_all("rpcbind");
+        metrics_options.binds = args.get_all("metricsbind");
+        metrics_options.allow_ips = args.get_all("metricsallowip");
     } catch (const ArgsError& e) {
         std::fprintf(stderr, "Error: %s\n", e.what());
         return 1;
@@ -319,6 +325,8 @@ int run(int argc, char** argv) {
     events.subscribe(std::make_shared<NetLogObserver>());
     events.subscribe(counters);
     if (MSGCAPTURE_TRACING_BUILT) events.subscribe(std::make_shared<TraceObserver>());
+    auto metrics = std::make_shared<MetricsObserver>();
+    if (!metrics_options.binds.empty()) events.subscribe(metrics);
 
     PeerManager* handler = nullptr;
     Connman::Options net_options;
@@ -371,7 +379,10 @@ int run(int argc, char** argv) {
                     [&rpc_server](const HttpRequest& r) { return rpc_server.authorized(r); }, http_options);
 
     int exit_code = 0;
+    std::unique_ptr<MetricsServer> metrics_server;
     try {
+        metrics_server = std::make_unique<MetricsServer>(metrics_options, *metrics,
+                                                         MetricsObserver::Sources{connman, chain, *capture, rpc_ctx.start_time});
         if (rpc_enabled) {
             const bool defaults = rpc_binds.empty();
             if (defaults) rpc_binds = {"127.0.0.1", "::1"};
@@ -385,6 +396,7 @@ int run(int argc, char** argv) {
         peers.start();
         policy.start();
         if (rpc_enabled) http.start();
+        metrics_server->start();
         log_info("Node started; listening on " + std::to_string(connman.listening_on().size()) + " address(es)");
     } catch (const std::exception& e) {
         exit_code = init_error(e.what());
@@ -410,6 +422,7 @@ int run(int argc, char** argv) {
     shutdown.wait();
     log_info("Shutdown: in progress...");
     http.stop();
+    if (metrics_server) metrics_server->stop();
     policy.stop();
     peers.stop();  // every peer's Closed event ends its capture session
     capture->close_all();  // flushes and closes every capture file

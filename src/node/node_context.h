@@ -41,6 +41,15 @@ struct ChainState {
         pool.remove_confirmed(block.vtx);
     }
 
+    // The highest block of the best chain whose full block the node holds
+    // (call with `mutex` held); 0 when it holds none but genesis.
+    int highest_held_block() const {
+        for (int h = chain.height(); h > 0; --h) {
+            if (blocks.contains(chain.at_height(h)->hash)) return h;
+        }
+        return 0;
+    }
+
     // The services the node offers now (call with `mutex` held): NODE_NETWORK
     // when it holds every block of its best chain, so that a syncing peer
     // can fetch the whole chain from it; NODE_NETWORK_LIMITED otherwise.

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "rpc/http.h"
+#include "common/http.h"
 
 namespace node {
 

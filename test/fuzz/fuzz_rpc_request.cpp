@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "rpc/http.h"
+#include "common/http.h"
 #include "rpc/rpc_server.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

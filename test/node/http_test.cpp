@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "rpc/http.h"
+#include "common/http.h"
 
 using namespace node;
 

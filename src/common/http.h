@@ -1,5 +1,5 @@
 #pragma once
-// HTTP/1.1 as the JSON-RPC server needs it: a bounded request parser and an
+// HTTP/1.1 as the JSON-RPC server and the metrics endpoint need it: a bounded request parser and an
 // Asio server that hands each request to a handler and writes its answer.
 #include <atomic>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "rpc/http.h"
+#include "common/http.h"
 
 #include <algorithm>
 #include <charconv>
