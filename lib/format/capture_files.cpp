@@ -92,7 +92,12 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
         CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, ""};
         const fs::path dir = fs::path(path).parent_path();
         auto known = sessions.find(dir.string());
-        if (known == sessions.end()) known = sessions.emplace(dir.string(), read_session_json(dir / "session.json", warn)).first;
+        if (known == sessions.end()) {
+            known = sessions.emplace(dir.string(), read_session_json(dir / "session.json", warn)).first;
+            if (known->second && warn) {
+                if (auto gaps = capture_gap_warning(*known->second); !gaps.empty()) warn(dir.string() + ": " + gaps);
+            }
+        }
         file.session = known->second;
         if (file.session) file.session_name = dir.filename().string();
         files.push_back(std::move(file));

@@ -68,6 +68,36 @@ std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info) {
     return gaps;
 }
 
+namespace {
+
+// 2026-11-22T18:37:30.123456Z
+std::string utc_text(int64_t time_us) {
+    const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+    char text[48];
+    std::snprintf(text, sizeof text, "%s.%06lldZ", date, static_cast<long long>(time_us % 1'000'000));
+    return text;
+}
+
+}  // namespace
+
+std::string capture_gap_warning(const SessionInfo& info) {
+    const auto gaps = capture_gaps(info);
+    if (gaps.empty()) return "";
+    std::string text = "capture was off for part of this session, so its files miss the messages of ";
+    text += std::to_string(gaps.size()) + (gaps.size() == 1 ? " gap: " : " gaps: ");
+    const size_t shown = std::min<size_t>(gaps.size(), 3);
+    for (size_t i = 0; i < shown; ++i) {
+        if (i) text += ", ";
+        text += utc_text(gaps[i].first) + " to " + utc_text(gaps[i].second);
+    }
+    if (shown < gaps.size()) text += ", ...";
+    return text;
+}
+
 std::string peer_directory_name(const std::string& address) {
     std::string name = address;
     std::replace(name.begin(), name.end(), ':', '_');

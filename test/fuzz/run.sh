@@ -11,10 +11,10 @@ require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address fuzz_capture_args
 
 corpus=$build/corpus
-mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address}
+mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address,capture_args}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
@@ -63,6 +63,9 @@ for i, a in enumerate(["bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "1AGNa15ZQX
                        "2N2JD6wb56AfK4tfmM6PwdVmoYk2dCKf4Br", "bcrt1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqc8gma6",
                        "BC1SW50QGDZ25J", "raw(51)#aaaaaaaa", "addr(bcrt1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq3xueyj)#juyq9d97"]):
     open(f"{corpus}/address/s{i}", "w").write(a)
+# setcapture's arguments: peers, a NUL, message types.
+for i, a in enumerate([b'all', b'[0, "127.0.0.1", "[::1]:18444"]\0["ping","pong"]', b'"all"\0"all"', b'[1,2,3]\0"tx"', b'["1.2.3.4:0"]\0[]']):
+    open(f"{corpus}/capture_args/s{i}", "wb").write(a)
 PY
 
 run() {  # target corpus-dir [libFuzzer options]
@@ -79,6 +82,7 @@ run fuzz_message_roundtrip roundtrip || status=1
 run fuzz_v1_framing transport || status=1
 run fuzz_rpc_request rpc || status=1
 run fuzz_address address || status=1
+run fuzz_capture_args capture_args || status=1
 run fuzz_json_depth json || status=1
 run fuzz_merge_parking merge || status=1
 run fuzz_parser_cli cli -close_fd_mask=3 || status=1  # the parser's own output is noise here

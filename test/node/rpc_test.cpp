@@ -2,6 +2,7 @@
 // errors that carry the help, named parameters, and Core's script views.
 #include <gtest/gtest.h>
 
+#include "rpc/capture_args.h"
 #include "rpc/rpc_server.h"
 #include "rpc/tx_json.h"
 
@@ -83,4 +84,33 @@ TEST(TxJson, ScriptsAsCoreShowsThem) {
     EXPECT_EQ(script_type(script("51024e73")), "anchor");
     EXPECT_EQ(script_type(script("6a0401020304")), "nulldata");
     EXPECT_EQ(script_type(script("51")), "nonstandard");
+}
+
+TEST(SetCaptureArguments, AllIdsAddressesAndTypesAsArraysOrTheirText) {
+    using node::parse_capture_selection;
+    const auto all = parse_capture_selection(nullptr, "all");
+    EXPECT_TRUE(all.all_peers);
+    EXPECT_TRUE(all.all_types);
+    // bitcoin-cli sends arguments of methods it does not know as strings.
+    const auto some = parse_capture_selection(R"([3, "127.0.0.1", "[::1]:18444"])", nlohmann::json::array({"ping", "pong"}));
+    EXPECT_FALSE(some.all_peers);
+    EXPECT_EQ(some.peer_ids, (std::set<int64_t>{3}));
+    EXPECT_EQ(some.addresses, (std::vector<std::string>{"127.0.0.1", "[::1]:18444"}));
+    EXPECT_TRUE(some.wants_type("ping"));
+    EXPECT_FALSE(some.wants_type("tx"));
+    auto code_of = [](const nlohmann::json& peers, const nlohmann::json& types) {
+        try {
+            parse_capture_selection(peers, types);
+        } catch (const node::RpcError& e) {
+            return e.code;
+        }
+        return 0;
+    };
+    EXPECT_EQ(code_of(nlohmann::json::array({-1}), "all"), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of(nlohmann::json::array({"not an address"}), "all"), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of("[1,", "all"), node::RPC_TYPE_ERROR);
+    EXPECT_EQ(code_of(nlohmann::json::array(), "all"), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of("all", nlohmann::json::array({"thirteenchars"})), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of("all", nlohmann::json::array({"a b"})), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of("all", nlohmann::json(std::vector<std::string>(1001, "ping"))), node::RPC_INVALID_PARAMETER);
 }

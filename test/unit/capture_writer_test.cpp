@@ -285,3 +285,63 @@ TEST(CaptureWriter, ATransientShortageEndsOnlyTheSessionItStruck) {
     EXPECT_NE(logged[0].find("peer=1 is not captured from here on"), std::string::npos) << logged[0];
     EXPECT_NE(logged[0].find("Too many open files"), std::string::npos);
 }
+
+TEST(SessionIntervals, RoundTripAndGapsAreReported) {
+    SessionInfo s = session(4);
+    EXPECT_EQ(capture_gap_warning(s), "");  // a session.json from before intervals existed
+    s.capture_intervals = {{1795313274000000, 1795313275000000}, {1795313277500000, std::nullopt}};
+    const std::string text = session_to_json(s);
+    EXPECT_NE(text.find("\"capture_intervals\""), std::string::npos);
+    EXPECT_EQ(session_from_json(text), s);
+    const auto gaps = capture_gaps(s);
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_EQ(gaps[0], (std::pair<int64_t, int64_t>{1795313275000000, 1795313277500000}));
+    EXPECT_EQ(capture_gap_warning(s),
+              "capture was off for part of this session, so its files miss the messages of 1 gap: "
+              "2026-11-22T02:07:55.000000Z to 2026-11-22T02:07:57.500000Z");
+    EXPECT_FALSE(session_from_json(R"({"peer_id":1,"address":"a","connection_type":"inbound","start_time":1,"network":"regtest",
+        "user_agent":"x","protocol_version":1,"capture_intervals":{"start":1}})"));
+}
+
+TEST(CaptureWriter, PauseAndResumeKeepTheSessionAndRecordTheGap) {
+    auto fs = std::make_shared<MemoryFs>();
+    CaptureWriter w({"/cap"}, fs, {});
+    SessionInfo s = session(1);
+    s.capture_intervals = {{100, std::nullopt}};
+    ASSERT_TRUE(w.open_session(s));
+    const std::string dir = w.session_path(1);
+    EXPECT_TRUE(w.record(1, Direction::Received, 110, "ping", Bytes(8, 0)));
+    w.pause_session(1, 200);
+    EXPECT_TRUE(w.session_paused(1));
+    EXPECT_FALSE(w.record(1, Direction::Received, 210, "ping", Bytes(8, 0)));  // not written while paused
+    auto on_disk = session_from_json(fs->texts[dir + "/session.json"]);
+    ASSERT_TRUE(on_disk);
+    EXPECT_EQ(on_disk->capture_intervals, (std::vector<CaptureInterval>{{100, 200}}));
+    w.resume_session(1, 300);
+    EXPECT_TRUE(w.record(1, Direction::Received, 310, "pong", Bytes(8, 0)));
+    w.close_session(1, 400);
+    on_disk = session_from_json(fs->texts[dir + "/session.json"]);
+    EXPECT_EQ(on_disk->capture_intervals, (std::vector<CaptureInterval>{{100, 200}, {300, 400}}));
+    EXPECT_EQ(fs->files[dir + "/msgs_recv.dat"].size(), 64u);  // the ping and the pong, not the paused ping
+}
+
+TEST(CaptureWriter, ACloseErrorIsReportedAndCaptureCanBeTurnedOnAgain) {
+    auto fs = std::make_shared<MemoryFs>();
+    std::vector<std::string> logged;
+    CaptureWriter w({"/cap"}, fs, [&](const std::string& s) { logged.push_back(s); });
+    w.open_session(session(1));
+    w.record(1, Direction::Sent, 1, "ping", Bytes(8, 0));
+    fs->close_fails = true;
+    w.close_session(1);
+    EXPECT_FALSE(w.enabled());
+    EXPECT_NE(w.disabled_reason().find("cannot close"), std::string::npos);
+    ASSERT_FALSE(logged.empty());
+    EXPECT_NE(logged.back().find("message capture disabled: cannot close"), std::string::npos);
+    fs->close_fails = false;
+    w.enable();
+    EXPECT_TRUE(w.enabled());
+    EXPECT_EQ(w.disabled_reason(), "");
+    EXPECT_TRUE(w.open_session(session(2)));
+    EXPECT_TRUE(w.record(2, Direction::Sent, 2, "ping", Bytes(8, 0)));
+    EXPECT_EQ(w.bytes_written(), 64u);  // both pings, across the failure
+}

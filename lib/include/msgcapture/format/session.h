@@ -38,6 +38,10 @@ std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info);
 // nullopt when the text is not a session.json we understand.
 std::optional<SessionInfo> session_from_json(const std::string& text);
 
+// A warning for a reader, when capture of the session paused: which spans
+// of the session the files do not cover. Empty when it never paused.
+std::string capture_gap_warning(const SessionInfo& info);
+
 // `<addr>_<port>`: the address as printed, with every ':' replaced by '_'.
 std::string peer_directory_name(const std::string& address);
 // `20261122T014915.123456Z_7`: start time in UTC and peer id; sorts chronologically.
