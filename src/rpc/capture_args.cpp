@@ -10,6 +10,10 @@ using nlohmann::json;
 
 namespace {
 
+// An argument quoted in an error message. A string from the client may hold
+// bytes that are not UTF-8; dump() would throw on them (the fuzzer found it).
+std::string quoted(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 // "all" (or null) -> nullopt; otherwise the array, parsed from its text when it came as a string.
 std::optional<json> entries(const json& arg, const char* name) {
     if (arg.is_null() || arg == "all") return std::nullopt;
@@ -17,7 +21,7 @@ std::optional<json> entries(const json& arg, const char* name) {
     if (arg.is_string()) {
         list = json::parse(arg.get<std::string>(), nullptr, false);
         if (list.is_discarded()) {
-            throw RpcError(RPC_TYPE_ERROR, std::string(name) + " must be \"all\" or a JSON array, not " + arg.dump());
+            throw RpcError(RPC_TYPE_ERROR, std::string(name) + " must be \"all\" or a JSON array, not " + quoted(arg));
         }
     }
     if (!list.is_array()) throw RpcError(RPC_TYPE_ERROR, std::string(name) + " must be \"all\" or a JSON array");
@@ -49,7 +53,7 @@ CaptureSelection parse_capture_selection(const json& peers, const json& msgtypes
             } else if (entry.is_string() && parse_ip_endpoint(entry.get<std::string>(), 0)) {
                 selection.addresses.push_back(entry.get<std::string>());
             } else {
-                throw RpcError(RPC_INVALID_PARAMETER, "peers: " + entry.dump() + " is neither a peer id nor an IP address with or without a port");
+                throw RpcError(RPC_INVALID_PARAMETER, "peers: " + quoted(entry) + " is neither a peer id nor an IP address with or without a port");
             }
         }
     }
@@ -57,7 +61,7 @@ CaptureSelection parse_capture_selection(const json& peers, const json& msgtypes
         selection.all_types = false;
         for (const auto& entry : *list) {
             if (!entry.is_string() || !valid_message_type(entry.get<std::string>())) {
-                throw RpcError(RPC_INVALID_PARAMETER, "msgtypes: " + entry.dump() + " is not a message type (1 to 12 printable characters)");
+                throw RpcError(RPC_INVALID_PARAMETER, "msgtypes: " + quoted(entry) + " is not a message type (1 to 12 printable characters)");
             }
             selection.msgtypes.insert(entry.get<std::string>());
         }

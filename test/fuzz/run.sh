@@ -20,6 +20,7 @@ i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
 # Inputs that once failed stay in the corpus (each also has a unit test).
 cp test/fuzz/regressions/fuzz_merge_parking/* "$corpus/merge/"
+cp test/fuzz/regressions/fuzz_capture_args/* "$corpus/capture_args/"
 python3 - "$corpus" <<'PY'
 import glob, struct, sys, hashlib
 corpus = sys.argv[1]

@@ -113,4 +113,8 @@ TEST(SetCaptureArguments, AllIdsAddressesAndTypesAsArraysOrTheirText) {
     EXPECT_EQ(code_of("all", nlohmann::json::array({"thirteenchars"})), node::RPC_INVALID_PARAMETER);
     EXPECT_EQ(code_of("all", nlohmann::json::array({"a b"})), node::RPC_INVALID_PARAMETER);
     EXPECT_EQ(code_of("all", nlohmann::json(std::vector<std::string>(1001, "ping"))), node::RPC_INVALID_PARAMETER);
+    // Bytes that are not UTF-8 are quoted in the error, not thrown as a JSON
+    // library error (fuzz_capture_args found it; test/fuzz/regressions).
+    EXPECT_EQ(code_of(nlohmann::json::array({"1\xc6" "7.0.0.1"}), "all"), node::RPC_INVALID_PARAMETER);
+    EXPECT_EQ(code_of("all", nlohmann::json::array({"\xff"})), node::RPC_INVALID_PARAMETER);
 }
