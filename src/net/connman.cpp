@@ -1,7 +1,9 @@
 #include "net/connman.h"
 
+#include <algorithm>
 #include <array>
 #include <deque>
+#include <map>
 
 #include <asio/connect.hpp>
 #include <asio/ip/v6_only.hpp>
@@ -219,8 +221,8 @@ void Connman::accept_next(asio::ip::tcp::acceptor& acceptor) {
             return;
         }
         accept_failing_ = false;
-        if (static_cast<int>(connection_count()) >= options_.max_connections) {
-            // Full: the connection is closed at once. A flood of them adds one
+        if (static_cast<int>(connection_count()) >= options_.max_connections && !evict_inbound()) {
+            // Full, and no inbound peer may make room: the connection is closed at once. A flood of them adds one
             // log line a minute, with the count.
             asio::error_code ignored;
             auto remote = socket.remote_endpoint(ignored);
@@ -306,6 +308,52 @@ void Connman::connect(const std::string& target, ConnectionType type) {
                 });
             });
     });
+}
+
+namespace {
+
+// The group a peer's address belongs to for eviction: its /16 (IPv4) or /32 (IPv6),
+// so that one network cannot take every protected place.
+std::string netgroup(const std::string& address) {
+    const auto endpoint = parse_ip_endpoint(address, 0);
+    if (!endpoint) return address;
+    const auto bytes = to_v1_bytes(endpoint->address());
+    const bool v4 = network_of(endpoint->address()) == Network::IPv4;
+    return std::string(reinterpret_cast<const char*>(bytes.data()) + (v4 ? 12 : 0), v4 ? 2 : 4);
+}
+
+}  // namespace
+
+bool Connman::evict_inbound() {
+    std::shared_ptr<Peer> victim;
+    {
+        std::lock_guard lock(mutex_);
+        std::vector<std::shared_ptr<Peer>> candidates;
+        for (const auto& [id, p] : peers_) {
+            if (p->inbound() && !p->closed && !p->disconnect_requested) candidates.push_back(p);
+        }
+        // A simpler form of Bitcoin Core's rule: the longest-connected half is
+        // protected (so a flood of new connections cannot push out peers that
+        // were there first); of the rest, the youngest peer of the most
+        // crowded network group makes room.
+        std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) { return x->connected_us < y->connected_us; });
+        candidates.erase(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>((candidates.size() + 1) / 2));
+        if (candidates.empty()) return false;
+        std::map<std::string, std::vector<std::shared_ptr<Peer>>> groups;  // each youngest last
+        for (const auto& p : candidates) groups[netgroup(p->address)].push_back(p);
+        const auto& crowded = std::max_element(groups.begin(), groups.end(), [](const auto& x, const auto& y) {
+            if (x.second.size() != y.second.size()) return x.second.size() < y.second.size();
+            return x.second.back()->connected_us < y.second.back()->connected_us;
+        })->second;
+        victim = crowded.back();
+    }
+    victim->evicted = true;
+    log_net("evicting peer=" + std::to_string(victim->id) + Logger::instance().peer_address_suffix(victim->address) +
+            " to make room for a new inbound connection");
+    victim->disconnect_requested = true;
+    auto it = connections_.find(victim->id);
+    if (it != connections_.end()) it->second->close("evicted: inbound slots full");
+    return true;
 }
 
 bool Connman::is_connected_or_pending(const std::string& target) const {

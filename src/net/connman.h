@@ -68,6 +68,9 @@ private:
     friend class Connection;
     void accept_next(asio::ip::tcp::acceptor& acceptor);
     void add_connection(asio::ip::tcp::socket socket, ConnectionType type, const std::string& target);
+    // Network thread, when a new inbound connection finds every slot taken:
+    // closes one inbound peer to make room. False when none may go.
+    bool evict_inbound();
     void connection_closed(int64_t peer_id);
     // `bytes` queued for `peer` were written or dropped.
     void sent(Peer& peer, size_t bytes);

@@ -60,6 +60,7 @@ struct Peer {
 
     std::atomic<bool> disconnect_requested{false};
     std::atomic<bool> closed{false};  // the socket is gone; the handler finishes the peer
+    std::atomic<bool> evicted{false};  // closed to make room for a new inbound connection
     // Why it closed: written by the network thread before `closed` is set,
     // read by the handler only after it sees `closed`.
     std::string close_reason;

@@ -12,6 +12,7 @@ const char* close_reason_label(CloseReason reason) {
     switch (reason) {
         case CloseReason::PeerClosed: return "peer_closed";
         case CloseReason::Misbehaving: return "misbehaving";
+        case CloseReason::Evicted: return "evicted";
         case CloseReason::Shutdown: return "shutdown";
         case CloseReason::Manual: return "manual";
         case CloseReason::AddrFetchDone: return "addr_fetch_done";
@@ -28,6 +29,7 @@ namespace {
 CloseReason classify(std::string_view reason) {
     if (reason == "connection closed by peer") return CloseReason::PeerClosed;
     if (reason == "shutting down") return CloseReason::Shutdown;
+    if (reason.starts_with("evicted")) return CloseReason::Evicted;
     if (reason == "disconnectnode") return CloseReason::Manual;
     if (reason == "addr-fetch done") return CloseReason::AddrFetchDone;
     if (reason == "wrong network magic" || reason == "malformed message type" || reason.starts_with("oversized message") ||

@@ -19,8 +19,8 @@ namespace node {
 
 // Bounded labels for bitcoind_connections_closed_total{reason}: the free
 // text of a disconnect is sorted into these, so a scrape stays small.
-enum class CloseReason { PeerClosed, Misbehaving, Shutdown, Manual, AddrFetchDone, InvalidData, NetworkError };
-inline constexpr size_t CLOSE_REASON_COUNT = 7;
+enum class CloseReason { PeerClosed, Misbehaving, Evicted, Shutdown, Manual, AddrFetchDone, InvalidData, NetworkError };
+inline constexpr size_t CLOSE_REASON_COUNT = 8;
 const char* close_reason_label(CloseReason reason);
 
 class MetricsObserver : public NetObserver {

@@ -175,6 +175,7 @@ void PeerManager::finalize(int64_t id) {
     auto it = states_.find(id);
     if (it == states_.end()) return;
     const Peer& peer = *it->second->peer;
+    if (peer.evicted) events_.connection({ConnectionEventKind::EvictedInbound, peer, now_micros(), peer.close_reason});
     events_.connection({ConnectionEventKind::Closed, peer, now_micros(), peer.close_reason.empty() ? "disconnected" : peer.close_reason});
     states_.erase(it);
     connman_.forget(id);

@@ -5,19 +5,15 @@
 // files must hold nothing else.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sstream>
 #include <thread>
 
 #include "msgcapture/protocol/hash.h"
+#include "background_process.h"
 #include "node_process.h"
-
-extern char** environ;
 
 using namespace functional;
 using nlohmann::json;
@@ -55,22 +51,12 @@ std::vector<std::string> split(const std::string& s, char sep) {
 TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
     NodeProcess a({"-connect=0", "-capturemessages"});
     testsupport::TempDir dir;
-    const std::string pcap = (dir / "wire.pcap").string(), tshark_err = (dir / "tshark.err").string();
+    const std::string pcap = (dir / "wire.pcap").string();
     const std::string filter = "tcp port " + std::to_string(a.port());
-    std::vector<std::string> argv = {MSGCAPTURE_TSHARK_BINARY, "-i", "lo", "-f", filter, "-w", pcap, "-q"};
-    std::vector<char*> args;
-    for (auto& s : argv) args.push_back(s.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, tshark_err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t tshark = 0;
-    ASSERT_EQ(posix_spawn(&tshark, MSGCAPTURE_TSHARK_BINARY, &actions, nullptr, args.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    if (!wait_until([&] { return testsupport::read_text(tshark_err).find("Capturing on") != std::string::npos; })) {
-        ::kill(tshark, SIGKILL);
-        waitpid(tshark, nullptr, 0);
-        const std::string why = testsupport::read_text(tshark_err);
+    BackgroundProcess tshark({MSGCAPTURE_TSHARK_BINARY, "-i", "lo", "-f", filter, "-w", pcap, "-q"});
+    if (!tshark.wait_for_output("Capturing on", std::chrono::seconds(20))) {
+        const std::string why = tshark.err();
+        tshark.stop(SIGKILL);
         if (geteuid() == 0) FAIL() << "tshark cannot capture on lo, even as root: " << why;
         GTEST_SKIP() << "NOT RUN: capturing on lo needs root, and this user cannot: " << why;
     }
@@ -85,8 +71,7 @@ TEST(Wire, EveryMessageOnTheWireIsInTheCaptureAndNothingElse) {
     b.stop();
     a.stop();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    ::kill(tshark, SIGINT);
-    waitpid(tshark, nullptr, 0);
+    tshark.stop(SIGINT);
 
     auto decoded = testsupport::run_process({MSGCAPTURE_TSHARK_BINARY, "-r", pcap, "-d", "tcp.port==" + std::to_string(a.port()) + ",bitcoin",
                                              "-T", "fields", "-E", "separator=|", "-e", "tcp.srcport", "-e", "bitcoin.command",
