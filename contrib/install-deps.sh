@@ -10,10 +10,13 @@ packages=(
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
   # the node's getnewaddress keys: libsecp256k1, found through pkg-config
   libsecp256k1-dev pkgconf
+  # the node's USDT tracepoints: <sys/sdt.h>
+  systemtap-sdt-dev
   # packaging: man pages made from each program's --help
   help2man
-  # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal
-  libgtest-dev tshark bsdutils
+  # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal,
+  # bpftrace for the tracepoints, a Prometheus server for the metrics
+  libgtest-dev tshark bsdutils bpftrace prometheus
   # the fuzzers: clang, with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
   # the demo's JSON-RPC calls and JSON handling; python3 also seeds the fuzz corpus
@@ -41,6 +44,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   # tshark asks whether non-root users may capture; the answer (no) is given here.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections
+  # Packages with a service (prometheus) must not start it: servers the
+  # tests need they start themselves, on loopback. policy-rc.d says so to
+  # invoke-rc.d for the length of the install, unless the machine has its own.
+  policy=/usr/sbin/policy-rc.d own_policy=false
+  if [ -e "$policy" ]; then own_policy=true; else
+    printf '#!/bin/sh\n# msgcapture install-deps.sh: no service starts during the install\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+  fi
+  status=0
   quietly "${TMPDIR:-/tmp}/msgcapture-install-deps.log" \
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?
+  $own_policy || as_root rm -f "$policy"
+  [ "$status" -eq 0 ] || exit "$status"
 fi
