@@ -87,7 +87,7 @@ std::vector<OptionSpec> option_specs() {
         {"capturemessages", "Capture all P2P messages to disk, per peer and per connection", "", "0"},
         {"capturemaxsize", "Stop capturing once this many MiB of records are written (0: no limit)", "<MiB>", "0"},
         {"capturecompress", "Write capture files compressed with zstd (msgs_*.dat.zst)", "", "0"},
-        {"metricsbind", "Serve Prometheus metrics at http://<addr>:<port>/metrics (off by default); repeatable", "<addr>:<port>", "off", true},
+        {"metricsbind", "Serve Prometheus metrics at http://<addr>:<port>/metrics; repeatable", "<addr>:<port>", "off", true},
         {"metricsallowip", "Allow metrics scrapes from this source (an IP or a subnet) besides loopback; needed to bind -metricsbind to other than loopback; repeatable", "<ip>", "localhost"},
         {"capturesessionrate", "Capture at most <n> new connections per peer IP per minute (and 300 in all); 0: no per-IP limit", "<n>", "10"},
     };
