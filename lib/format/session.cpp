@@ -70,13 +70,16 @@ std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info) {
 
 namespace {
 
-// 2026-11-22T18:37:30.123456Z
-std::string utc_text(int64_t time_us) {
+// A UTC time to the microsecond: the date and time in `date_format`, then
+// ".123456Z". ISO 8601 for people; the compact form names session directories.
+constexpr const char* ISO_8601 = "%Y-%m-%dT%H:%M:%S";    // 2026-11-22T18:37:30.123456Z
+constexpr const char* COMPACT = "%Y%m%dT%H%M%S";         // 20261122T183730.123456Z
+std::string utc_text(int64_t time_us, const char* date_format = ISO_8601) {
     const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char date[32];
-    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::strftime(date, sizeof date, date_format, &utc);
     char text[48];
     std::snprintf(text, sizeof text, "%s.%06lldZ", date, static_cast<long long>(time_us % 1'000'000));
     return text;
@@ -105,15 +108,7 @@ std::string peer_directory_name(const std::string& address) {
 }
 
 std::string session_directory_name(int64_t start_time_us, int64_t peer_id) {
-    const std::time_t seconds = static_cast<std::time_t>(start_time_us / 1'000'000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char date[32];
-    std::strftime(date, sizeof date, "%Y%m%dT%H%M%S", &utc);
-    char name[64];
-    std::snprintf(name, sizeof name, "%s.%06lldZ_%lld", date, static_cast<long long>(start_time_us % 1'000'000),
-                  static_cast<long long>(peer_id));
-    return name;
+    return utc_text(start_time_us, COMPACT) + "_" + std::to_string(peer_id);
 }
 
 }  // namespace msgcapture

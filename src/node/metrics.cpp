@@ -89,22 +89,21 @@ std::string MetricsObserver::render(const Sources& sources) const {
     auto type_name = [](size_t slot) -> std::string_view {
         return slot < msgcapture::KnownMessages::size ? msgcapture::KnownMessages::types[slot] : "other";
     };
-    family(out, "bitcoind_p2p_messages_total", "counter",
-           "P2P messages received (in) and sent (out), by type, as the node took them off a peer's queue or queued them.");
-    for (const auto& [direction, counts] : {std::pair<const char*, const Counts*>{"in", &in_}, {"out", &out_}}) {
-        for (size_t slot = 0; slot < TYPE_SLOTS; ++slot) {
-            out << "bitcoind_p2p_messages_total{direction=\"" << direction << "\",msgtype=\"" << type_name(slot) << "\"} "
-                << counts->messages[slot].load(std::memory_order_relaxed) << '\n';
+    // One series per direction and type slot, from one of the two counter arrays.
+    auto per_type = [&](const char* name, const char* help, auto Counts::*member) {
+        family(out, name, "counter", help);
+        for (const auto& [direction, counts] : {std::pair<const char*, const Counts*>{"in", &in_}, {"out", &out_}}) {
+            for (size_t slot = 0; slot < TYPE_SLOTS; ++slot) {
+                out << name << "{direction=\"" << direction << "\",msgtype=\"" << type_name(slot) << "\"} "
+                    << (counts->*member)[slot].load(std::memory_order_relaxed) << '\n';
+            }
         }
-    }
-    family(out, "bitcoind_p2p_message_bytes_total", "counter",
-           "Payload bytes of those messages (as capture records them; each also has a 24-byte header on the wire).");
-    for (const auto& [direction, counts] : {std::pair<const char*, const Counts*>{"in", &in_}, {"out", &out_}}) {
-        for (size_t slot = 0; slot < TYPE_SLOTS; ++slot) {
-            out << "bitcoind_p2p_message_bytes_total{direction=\"" << direction << "\",msgtype=\"" << type_name(slot) << "\"} "
-                << counts->bytes[slot].load(std::memory_order_relaxed) << '\n';
-        }
-    }
+    };
+    per_type("bitcoind_p2p_messages_total",
+             "P2P messages received (in) and sent (out), by type, as the node took them off a peer's queue or queued them.",
+             &Counts::messages);
+    per_type("bitcoind_p2p_message_bytes_total",
+             "Payload bytes of those messages (as capture records them; each also has a 24-byte header on the wire).", &Counts::bytes);
 
     std::map<std::pair<std::string, std::string>, uint64_t> peers;
     for (const auto& p : sources.connman.peers()) {
