@@ -28,8 +28,11 @@ inline constexpr bool MSGCAPTURE_TRACING_BUILT = true;
 #define MSGCAPTURE_DECLARE_TRACEPOINT(provider, event) static_assert(true)
 #define MSGCAPTURE_DEFINE_TRACEPOINT(provider, event) static_assert(true)
 #define MSGCAPTURE_TRACE_ACTIVE(provider, event) false
+// The arguments are named but never evaluated, so that a build without
+// tracepoints warns about nothing the build with them uses.
 #define MSGCAPTURE_TRACE(provider, event, ...) \
     do {                                       \
+        (void)sizeof((__VA_ARGS__, 0));        \
     } while (0)
 inline constexpr bool MSGCAPTURE_TRACING_BUILT = false;
 
