@@ -64,7 +64,7 @@ void CaptureControl::set(bool enable, CaptureSelection selection) {
 
 void CaptureControl::apply(Connected& c, int64_t now_us, bool new_connection) {
     if (!writer_) return;
-    const bool wanted = requested_ && selection_.wants_peer(*c.peer);
+    const bool wanted = c.wanted = requested_ && selection_.wants_peer(*c.peer);
     const int64_t id = c.info.peer_id;
     auto& intervals = c.info.capture_intervals;  // kept as the writer keeps them, to continue the session after a failure
     if (writer_->has_session(id)) {
@@ -144,13 +144,14 @@ void CaptureControl::on_connection(const ConnectionEvent& e) {
 void CaptureControl::on_message(const MessageEvent& e) {
     if (!requested_.load(std::memory_order_relaxed)) return;
     std::lock_guard lock(mutex_);
-    if (!writer_ || !selection_.wants_type(e.type) || !selection_.wants_peer(e.peer)) return;
+    if (!writer_ || !selection_.wants_type(e.type)) return;
+    auto it = connected_.find(e.peer.id);
+    if (it == connected_.end() || !it->second.wanted) return;
     if (writer_->record(e.peer.id, e.direction, e.time_us, e.type, e.payload)) return;
     // Wanted and not written: say why.
-    auto it = connected_.find(e.peer.id);
     const CaptureDrop reason = !writer_->enabled() ? CaptureDrop::Disabled
-                               : (it != connected_.end() && it->second.refused) ? CaptureDrop::RateLimited
-                                                                                 : CaptureDrop::SessionError;
+                               : it->second.refused ? CaptureDrop::RateLimited
+                                                    : CaptureDrop::SessionError;
     count_drop(reason);
     notice_disabled();
     if (MSGCAPTURE_TRACE_ACTIVE(msgcapture, capture_records_dropped)) {

@@ -80,6 +80,7 @@ private:
         msgcapture::SessionInfo info;
         const Peer* peer;
         bool refused = false;  // the session limits refused it when it connected
+        bool wanted = false;   // the selection includes it (decided once per change, not per message)
     };
 
     // Opens, resumes or pauses one peer's session to match the selection (mutex held).
