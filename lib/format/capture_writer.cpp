@@ -246,6 +246,11 @@ void CaptureWriter::resume_session(int64_t peer_id, int64_t time_us) {
         auto it = sessions_.find(peer_id);
         if (it == sessions_.end() || !it->second.paused) return;
         Session& session = it->second;
+        if (session.info.capture_intervals.size() >= MAX_CAPTURE_INTERVALS) {
+            if (log_) log_("message capture: peer=" + std::to_string(peer_id) + "'s session has paused " + std::to_string(MAX_CAPTURE_INTERVALS) +
+                           " times; it stays paused (a new connection is captured as usual)");
+            return;
+        }
         session.paused = false;
         session.info.capture_intervals.push_back({time_us, std::nullopt});
         fs_->write_file(session.path + "/session.json", session_to_json(session.info));

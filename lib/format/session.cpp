@@ -6,11 +6,6 @@
 
 namespace msgcapture {
 
-namespace {
-// A session.json is untrusted input to the parser: no more intervals than a
-// node could plausibly write.
-constexpr size_t MAX_CAPTURE_INTERVALS = 100'000;
-}  // namespace
 
 std::string session_to_json(const SessionInfo& info) {
     nlohmann::ordered_json j;

@@ -189,7 +189,7 @@ TEST(HostileFiles, ABadSessionJsonLabelsNothing) {
     std::string with_nul = "{\"peer_id\": 1}";
     with_nul += std::string(1, '\0') + "junk";
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {std::string(70'000, ' ') + "{}", "over 65536 bytes"}, {nested, "nested deeper than 8"}, {with_nul, "NUL byte"}};
+        {std::string(1'100'000, ' ') + "{}", "over 1048576 bytes"}, {nested, "nested deeper than 8"}, {with_nul, "NUL byte"}};
     for (const auto& [text, warning] : cases) {
         write_file(dir / "msgs_recv.dat", record(1, "ping", Bytes(8, 1)));
         write_file(dir / "session.json", Bytes(text.begin(), text.end()));

@@ -27,8 +27,9 @@ struct CaptureFile {
 // nested deeper than MAX_SESSION_JSON_DEPTH labels nothing, with a warning.
 std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn = {});
 
-// Our node writes session.json files of about 250 bytes, 1 level deep.
-inline constexpr size_t MAX_SESSION_JSON_BYTES = 64 * 1024;
+// Our node writes session.json files of about 250 bytes, 3 levels deep, and
+// up to about 750 KB when capture of a session paused the most it may.
+inline constexpr size_t MAX_SESSION_JSON_BYTES = 1024 * 1024;  // room for MAX_CAPTURE_INTERVALS intervals
 inline constexpr size_t MAX_SESSION_JSON_DEPTH = 8;
 
 // True for names the directory search picks up.

@@ -7,6 +7,10 @@
 
 namespace msgcapture {
 
+// A session's capture may pause and resume this many times; past it, the
+// writer leaves the session paused, so session.json stays under 1 MiB.
+inline constexpr size_t MAX_CAPTURE_INTERVALS = 10'000;
+
 // A span of a session in which capture was on; no end while it still is.
 struct CaptureInterval {
     int64_t start_us = 0;
