@@ -195,3 +195,16 @@ TEST(Metrics, ClientsThatNeverReadHoldNothingUp) {
     EXPECT_LT(a.rss_bytes(), 200u << 20);
     for (int fd : stalled) ::close(fd);
 }
+
+TEST(Metrics, OnlyLoopbackUnlessAllowedAndAPortIsNeeded) {
+    testsupport::TempDir dir;
+    auto start_error = [&](const std::string& option) {
+        const auto r = testsupport::run_process({bitcoind_binary(), "-regtest", "-datadir=" + dir.path().string(), "-connect=0",
+                                                 "-dnsseed=0", "-listen=0", "-server=0", "-printtoconsole=0", option});
+        EXPECT_EQ(r.exit_code, 1) << option;
+        return r.err;
+    };
+    EXPECT_NE(start_error("-metricsbind=0.0.0.0:" + std::to_string(free_port())).find("is not a loopback address: give -metricsallowip too"),
+              std::string::npos);
+    EXPECT_NE(start_error("-metricsbind=127.0.0.1").find("give an IP address and a port"), std::string::npos);
+}
