@@ -155,8 +155,7 @@ void CaptureWriter::enable() {
     if (enabled_) return;
     enabled_ = true;
     disabled_reason_.clear();
-    bytes_accepted_ = 0;
-    if (log_) log_("message capture enabled again");
+    bytes_accepted_ = 0;  // the caller says why, in its own words
 }
 
 namespace {
