@@ -71,7 +71,7 @@ void CaptureControl::apply(Connected& c, int64_t now_us, bool new_connection) {
         if (wanted == !writer_->session_paused(id)) return;
         if (wanted) {
             writer_->resume_session(id, now_us);
-            intervals.push_back({now_us, std::nullopt});
+            if (!writer_->session_paused(id)) intervals.push_back({now_us, std::nullopt});  // it stays paused past MAX_CAPTURE_INTERVALS
         } else {
             writer_->pause_session(id, now_us);
             if (!intervals.empty()) intervals.back().end_us = now_us;
