@@ -221,7 +221,7 @@ void Connman::accept_next(asio::ip::tcp::acceptor& acceptor) {
             return;
         }
         accept_failing_ = false;
-        if (static_cast<int>(connection_count()) >= options_.max_connections && !evict_inbound()) {
+        if (static_cast<int>(open_connection_count()) >= options_.max_connections && !evict_inbound()) {
             // Full, and no inbound peer may make room: the connection is closed at once. A flood of them adds one
             // log line a minute, with the count.
             asio::error_code ignored;
@@ -419,6 +419,11 @@ std::vector<std::string> Connman::listening_on() const {
         if (!ec) out.push_back(format_endpoint(ep.address(), ep.port()));
     }
     return out;
+}
+
+size_t Connman::open_connection_count() const {
+    std::lock_guard lock(mutex_);
+    return static_cast<size_t>(std::count_if(peers_.begin(), peers_.end(), [](const auto& e) { return !e.second->closed; }));
 }
 
 size_t Connman::connection_count() const {

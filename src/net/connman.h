@@ -60,6 +60,11 @@ public:
     std::vector<std::shared_ptr<Peer>> peers() const;
     std::vector<std::string> listening_on() const;
     size_t connection_count() const;
+    // Connections whose socket is still open: the cap new inbound connections
+    // are checked against. A peer that closed holds no socket, even while the
+    // handler has yet to finish it (a burst of connections that close at once
+    // must not lock out the next one).
+    size_t open_connection_count() const;
     // Bytes received and sent over every connection since start (getnettotals).
     uint64_t total_received() const { return total_received_; }
     uint64_t total_sent() const { return total_sent_; }
