@@ -368,14 +368,9 @@ int run(int argc, char** argv) {
     RpcContext rpc_ctx{config, chain, connman, peers, policy, *counters, *capture, shutdown, now_seconds()};
     RpcServer rpc_server(users, node_rpc_methods(rpc_ctx));
     rpc_ctx.server = &rpc_server;
-    if (allowed.empty()) {
-        allowed.push_back(parse_subnet("127.0.0.0/8"));
-        allowed.push_back(parse_subnet("::1"));
-    }
+    if (allowed.empty()) allowed = loopback_subnets();
     HttpServer http([&rpc_server](const HttpRequest& r) { return rpc_server.handle(r); },
-                    [&allowed](const asio::ip::address& a) {
-                        return std::any_of(allowed.begin(), allowed.end(), [&](const Subnet& s) { return s.contains(a); });
-                    },
+                    [&allowed](const asio::ip::address& a) { return contains_any(allowed, a); },
                     [&rpc_server](const HttpRequest& r) { return rpc_server.authorized(r); }, http_options);
 
     int exit_code = 0;

@@ -1,5 +1,6 @@
 #include "net/subnet.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "common/args.h"
@@ -52,6 +53,12 @@ Subnet parse_subnet(const std::string& text) {
         }
     }
     return s;
+}
+
+std::vector<Subnet> loopback_subnets() { return {parse_subnet("127.0.0.0/8"), parse_subnet("::1")}; }
+
+bool contains_any(const std::vector<Subnet>& subnets, const asio::ip::address& address) {
+    return std::any_of(subnets.begin(), subnets.end(), [&](const Subnet& s) { return s.contains(address); });
 }
 
 }  // namespace node

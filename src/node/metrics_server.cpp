@@ -1,6 +1,5 @@
 #include "node/metrics_server.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "common/logging.h"
@@ -19,8 +18,7 @@ MetricsServer::MetricsServer(const MetricsServerOptions& options, const MetricsO
         }
         endpoints_.push_back(*endpoint);
     }
-    allowed_.push_back(parse_subnet("127.0.0.0/8"));
-    allowed_.push_back(parse_subnet("::1"));
+    for (auto& s : loopback_subnets()) allowed_.push_back(std::move(s));
 }
 
 MetricsServer::~MetricsServer() { stop(); }
@@ -34,9 +32,7 @@ void MetricsServer::start() {
     http_options.max_connections = 16;
     http_ = std::make_unique<HttpServer>(
         [this](const HttpRequest& r) { return respond(r); },
-        [this](const asio::ip::address& a) {
-            return std::any_of(allowed_.begin(), allowed_.end(), [&](const Subnet& s) { return s.contains(a); });
-        },
+        [this](const asio::ip::address& a) { return contains_any(allowed_, a); },
         [](const HttpRequest&) { return true; }, http_options);
     for (const auto& e : endpoints_) http_->bind(e, true);
     http_->start();
