@@ -26,7 +26,6 @@ using namespace functional;
 
 namespace {
 
-const std::array<uint8_t, 4> REGTEST = {0xfa, 0xbf, 0xb5, 0xda};
 
 // Handshaken peers each send `pings` pings at once and read every pong; the
 // time is from the first send to the last pong.

@@ -17,7 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<uint8_t, 4> REGTEST{0xfa, 0xbf, 0xb5, 0xda};
 
 std::vector<std::string> types(const testsupport::fs::path& file) {
     std::vector<std::string> out;

@@ -24,7 +24,6 @@ using testsupport::fs::path;
 
 namespace {
 
-const std::array<uint8_t, 4> REGTEST = {0xfa, 0xbf, 0xb5, 0xda};
 
 struct Captured {
     int64_t time;

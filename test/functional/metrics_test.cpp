@@ -23,7 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<uint8_t, 4> REGTEST{0xfa, 0xbf, 0xb5, 0xda};
 
 // One GET with curl; the body, or "" when it fails.
 std::string http_get(const std::string& url, const std::vector<std::string>& data = {}) {

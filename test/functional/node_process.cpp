@@ -115,7 +115,6 @@ void send_all(int fd, const std::vector<uint8_t>& bytes) {
 }
 
 int handshaken_peer(uint16_t port) {
-    static const std::array<uint8_t, 4> regtest = {0xfa, 0xbf, 0xb5, 0xda};
     const int fd = connect_loopback(port);
     msgcapture::MsgVersion v;
     v.nVersion = 70016;
@@ -123,8 +122,8 @@ int handshaken_peer(uint16_t port) {
     v.nNonce = 42;
     v.strSubVer = "/test-peer/";
     v.relay = false;
-    send_all(fd, msgcapture::frame_message(regtest, "version", msgcapture::encode_payload(v)));
-    send_all(fd, msgcapture::frame_message(regtest, "verack", {}));
+    send_all(fd, msgcapture::frame_message(REGTEST, "version", msgcapture::encode_payload(v)));
+    send_all(fd, msgcapture::frame_message(REGTEST, "verack", {}));
     return fd;
 }
 
@@ -279,5 +278,10 @@ std::chrono::milliseconds NodeProcess::cpu_time() const {
 }
 
 std::string NodeProcess::debug_log() const { return testsupport::read_text(chain_dir() / "debug.log"); }
+
+std::string NodeProcess::debug_log_tail(size_t bytes) const {
+    const std::string log = debug_log();
+    return log.substr(log.size() > bytes ? log.size() - bytes : 0);
+}
 
 }  // namespace functional

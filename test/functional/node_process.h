@@ -3,6 +3,7 @@
 // RPC with a plain HTTP client.
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,9 @@ namespace functional {
 // A loopback TCP port nothing holds now and no other test process will be
 // given: outside the ephemeral range, claimed for this process.
 uint16_t free_port();
+
+// Regtest's network magic, which frames every message a test peer sends.
+inline constexpr std::array<uint8_t, 4> REGTEST = {0xfa, 0xbf, 0xb5, 0xda};
 
 // A TCP connection to 127.0.0.1:port; -1 when refused.
 int connect_loopback(uint16_t port);
@@ -87,6 +91,8 @@ public:
     testsupport::fs::path chain_dir() const { return datadir() / "regtest"; }
     testsupport::fs::path capture_dir() const { return chain_dir() / "message_capture"; }
     std::string debug_log() const;
+    // The last `bytes` of debug.log, for a failing assertion's message.
+    std::string debug_log_tail(size_t bytes = 4000) const;
 
 private:
     testsupport::TempDir dir_;

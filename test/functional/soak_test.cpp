@@ -27,7 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const std::array<uint8_t, 4> REGTEST = {0xfa, 0xbf, 0xb5, 0xda};
 constexpr auto SOAK = std::chrono::seconds(60);
 constexpr uint64_t PEAK_RSS_BOUND = 400'000'000;  // doc/reliability.md
 

@@ -34,7 +34,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<uint8_t, 4> REGTEST{0xfa, 0xbf, 0xb5, 0xda};
 
 // Why this machine cannot trace user programs, or "" when it can.
 std::string tracing_unavailable() {
@@ -236,7 +235,7 @@ TEST(Tracing, EveryArgumentOfEveryTracepoint) {
     ASSERT_TRUE(wait_until([&] {
         const json peers = a.rpc("getpeerinfo");
         return peers.size() == 2 && peers[0]["id"] == 0 && peers[1]["id"] == 3;
-    })) << a.rpc("getpeerinfo").dump() << "\n" << a.debug_log().substr(a.debug_log().size() > 3000 ? a.debug_log().size() - 3000 : 0);
+    })) << a.rpc("getpeerinfo").dump() << "\n" << a.debug_log_tail(3000);
     // Peer 4: an outbound connection.
     a.rpc("addnode", {b.address(), "onetry"});
     ASSERT_TRUE(wait_until([&] { return a.rpc("getconnectioncount") == 3; }));
@@ -244,7 +243,7 @@ TEST(Tracing, EveryArgumentOfEveryTracepoint) {
     send_all(p0, msgcapture::frame_message(REGTEST, "zzbig", msgcapture::Bytes(1100 * 1000, 7)));
     send_all(p0, msgcapture::frame_message(REGTEST, "ping", msgcapture::encode_payload(msgcapture::MsgPing{42})));
     ASSERT_TRUE(wait_until([&] { return a.rpc("getcaptureinfo")["records_dropped"]["disabled"] == 3; }))
-        << a.rpc("getcaptureinfo").dump() << "\n" << a.debug_log().substr(a.debug_log().size() > 3000 ? a.debug_log().size() - 3000 : 0);
+        << a.rpc("getcaptureinfo").dump() << "\n" << a.debug_log_tail(3000);
     a.stop();
     for (int fd : {p0, p1, p2, p3}) ::close(fd);
     trace->stop(SIGINT);
