@@ -89,7 +89,7 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
         boost::system::error_code ec;
         fs::path canonical = fs::canonical(path, ec);
         if (!seen.insert(ec ? path : canonical.string()).second) return;
-        CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, ""};
+        CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, "", ""};
         const fs::path dir = fs::path(path).parent_path();
         auto known = sessions.find(dir.string());
         if (known == sessions.end()) {
@@ -99,7 +99,15 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
             }
         }
         file.session = known->second;
-        if (file.session) file.session_name = dir.filename().string();
+        // Named by the real directory, so that a relative path such as
+        // "msgs_recv.dat" is labelled too.
+        const std::string dir_name = (ec ? dir : canonical.parent_path()).filename().string();
+        if (file.session) {
+            file.session_name = dir_name;
+            file.peer_address = file.session->address;
+        } else {
+            file.peer_address = address_from_peer_directory_name(dir_name).value_or("");
+        }
         files.push_back(std::move(file));
     };
     for (const std::string& input : inputs) {

@@ -1,6 +1,9 @@
 #include "msgcapture/format/session.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -100,6 +103,37 @@ std::string peer_directory_name(const std::string& address) {
     std::string name = address;
     std::replace(name.begin(), name.end(), ':', '_');
     return name;
+}
+
+namespace {
+
+bool base32_host(std::string_view host, std::string_view suffix) {
+    if (!host.ends_with(suffix) || host.size() == suffix.size()) return false;
+    host.remove_suffix(suffix.size());
+    return std::all_of(host.begin(), host.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); });
+}
+
+}  // namespace
+
+std::optional<std::string> address_from_peer_directory_name(std::string_view name) {
+    const size_t split = name.rfind('_');
+    if (split == std::string_view::npos) return std::nullopt;
+    const std::string_view port_text = name.substr(split + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || port_text.size() > 5 || ec != std::errc() || end != port_text.data() + port_text.size() ||
+        port > 65535) {
+        return std::nullopt;
+    }
+    std::string host(name.substr(0, split));
+    unsigned char parsed[16];
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        std::replace(host.begin(), host.end(), '_', ':');
+        if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), parsed) != 1) return std::nullopt;
+    } else if (inet_pton(AF_INET, host.c_str(), parsed) != 1 && !base32_host(host, ".onion") && !base32_host(host, ".b32.i2p")) {
+        return std::nullopt;
+    }
+    return host + ":" + std::string(port_text);
 }
 
 std::string session_directory_name(int64_t start_time_us, int64_t peer_id) {

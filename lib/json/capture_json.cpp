@@ -88,7 +88,7 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     std::vector<std::string> peers;  // each file's "peer" label, made once
     for (const CaptureFile& f : files_) {
         directions.push_back(f.direction);
-        peers.push_back(f.session ? peer_label_json(*f.session, f.session_name) : std::string());
+        peers.push_back(peer_label_json(f));
     }
     // The array opens before any file is read, so that a failure on the very
     // first record still leaves a closed, valid (empty) array.

@@ -13,18 +13,23 @@ bool printable_ascii(std::string_view s) {
 
 }  // namespace
 
-std::string peer_label_json(const SessionInfo& session, std::string_view session_name) {
+std::string peer_label_json(const CaptureFile& file) {
+    if (!file.session && file.peer_address.empty()) return {};
     JsonBuffer out;
     JsonWriter w(out);
     w.begin_object();
-    w.key("id");
-    w.number(session.peer_id);
+    if (file.session) {
+        w.key("id");
+        w.number(file.session->peer_id);
+    }
     w.key("address");
-    w.string(session.address);
-    w.key("connection_type");
-    w.string(session.connection_type);
-    w.key("session");
-    w.string(session_name);
+    w.string(file.peer_address);
+    if (file.session) {
+        w.key("connection_type");
+        w.string(file.session->connection_type);
+        w.key("session");
+        w.string(file.session_name);
+    }
     w.end_object();
     return out.str();
 }

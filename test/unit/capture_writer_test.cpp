@@ -89,6 +89,20 @@ TEST(SessionNames, FollowTheContract) {
     EXPECT_FALSE(session_from_json("not json"));
 }
 
+TEST(SessionNames, BitcoinCoreDirectoryNamesGiveTheAddressBack) {
+    const std::string onion = std::string(56, 'a') + ".onion";
+    const std::string i2p = std::string(52, 'b') + ".b32.i2p";
+    for (const std::string& address : std::vector<std::string>{"127.0.0.1:50732", "[::1]:8333", "[2001:db8::1]:18444", "[fc00::7]:8333",
+                                       onion + ":8333", i2p + ":0"}) {
+        EXPECT_EQ(address_from_peer_directory_name(peer_directory_name(address)), address);
+    }
+    for (const char* name : {"", "_", "127.0.0.1", "127.0.0.1_", "127.0.0.1_65536", "127.0.0.1_8333x", "127.0.0.1_-1",
+                             "127.0.0.300_8333", "[zz]_8333", "[__1_8333", "host.example_8333", "Bad.onion_1", ".onion_1",
+                             "20261122T020754.322264Z_7", "message_capture"}) {
+        EXPECT_FALSE(address_from_peer_directory_name(name)) << name;
+    }
+}
+
 TEST(CaptureWriter, WritesOneDirectoryPerPeerAndSessionOnDisk) {
     TempDir dir;
     const std::string root = (dir / "message_capture").string();

@@ -17,6 +17,9 @@ struct CaptureFile {
     // Bitcoin Core does not): who the messages were exchanged with.
     std::optional<SessionInfo> session;
     std::string session_name;  // the session directory's name
+    // The peer's address: from session.json, or else from the name of a
+    // Bitcoin Core capture directory (`<addr>_<port>`); empty when unknown.
+    std::string peer_address;
 };
 
 // Files are taken as given; directories are searched recursively for

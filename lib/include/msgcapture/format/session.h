@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace msgcapture {
@@ -46,8 +47,12 @@ std::optional<SessionInfo> session_from_json(const std::string& text);
 // of the session the files do not cover. Empty when it never paused.
 std::string capture_gap_warning(const SessionInfo& info);
 
-// `<addr>_<port>`: the address as printed, with every ':' replaced by '_'.
+// `<addr>_<port>`: the address as printed, with every ':' replaced by '_'
+// (the names Bitcoin Core gives its capture directories, and ours).
 std::string peer_directory_name(const std::string& address);
+// The inverse, for a name that is one (CAPTURE-SPEC §4): IPv4, bracketed
+// IPv6, .onion or .b32.i2p, and a port; "[__1]_8333" gives "[::1]:8333".
+std::optional<std::string> address_from_peer_directory_name(std::string_view name);
 // `20261122T014915.123456Z_7`: start time in UTC and peer id; sorts chronologically.
 std::string session_directory_name(int64_t start_time_us, int64_t peer_id);
 

@@ -1,5 +1,6 @@
 #pragma once
 // One capture record as a JSON entry (CAPTURE-SPEC §4).
+#include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/session.h"
 #include "msgcapture/json/json_writer.h"
@@ -21,7 +22,9 @@ inline constexpr std::string_view ERROR_OVERSIZED = "Oversized record.";
 bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
                  std::string_view peer_json = {});
 
-// {"id", "address", "connection_type", "session"}: who a session was with.
-std::string peer_label_json(const SessionInfo& session, std::string_view session_name);
+// The "peer" value for a file's entries (CAPTURE-SPEC §4): {"id", "address",
+// "connection_type", "session"} from session.json, {"address"} from a Bitcoin
+// Core directory name, or empty when the file's location does not tell.
+std::string peer_label_json(const CaptureFile& file);
 
 }  // namespace msgcapture
