@@ -111,6 +111,10 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
         files.push_back(std::move(file));
     };
     for (const std::string& input : inputs) {
+        if (input == "-") {
+            if (seen.insert(input).second) files.push_back({STANDARD_INPUT_PATH, Direction::Received, std::nullopt, "", ""});
+            continue;
+        }
         boost::system::error_code ec;
         fs::file_status status = fs::status(input, ec);
         if (status.type() == fs::file_not_found || (ec && status.type() == fs::status_error)) {

@@ -80,20 +80,20 @@ void RecordMerger::advance(size_t source) {
     heap_.push({time, source});
 }
 
-bool RecordMerger::next(const Record*& record, size_t& source) {
-    if (pending_advance_ != NONE) {
-        advance(pending_advance_);
-        pending_advance_ = NONE;
+void RecordMerger::release_held() {
+    if (pending_advance_ == NONE) return;
+    advance(pending_advance_);
+    pending_advance_ = NONE;
+}
+
+const Record& RecordMerger::hold(size_t source, bool with_payload) {
+    if (with_payload) {
+        touch(source);
+        readers_[source].load_payload(current_[source]);
+        account(source);
     }
-    if (heap_.empty()) return false;
-    source = heap_.top().source;
-    heap_.pop();
-    touch(source);
-    readers_[source].load_payload(current_[source]);
-    account(source);
-    record = &current_[source];
     pending_advance_ = source;
-    return true;
+    return current_[source];
 }
 
 }  // namespace msgcapture

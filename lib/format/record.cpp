@@ -23,6 +23,12 @@ std::string_view RecordHeader::msgtype_text() const {
     return std::string_view(msgtype.data(), static_cast<size_t>(nul - msgtype.begin()));
 }
 
+std::string_view RecordHeader::msgtype_shown() const {
+    const std::string_view text = msgtype_text();
+    const bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+    return printable ? text : UNREADABLE_TYPE;
+}
+
 RecordHeader parse_record_header(const uint8_t* bytes) {
     RecordHeader h;
     ByteReader r(ByteSpan(bytes, RECORD_HEADER_SIZE));

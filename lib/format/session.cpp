@@ -1,5 +1,7 @@
 #include "msgcapture/format/session.h"
 
+#include "msgcapture/format/utc_time.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -66,24 +68,6 @@ std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info) {
     return gaps;
 }
 
-namespace {
-
-// A UTC time to the microsecond: the date and time in `date_format`, then
-// ".123456Z". ISO 8601 for people; the compact form names session directories.
-constexpr const char* ISO_8601 = "%Y-%m-%dT%H:%M:%S";    // 2026-11-22T18:37:30.123456Z
-constexpr const char* COMPACT = "%Y%m%dT%H%M%S";         // 20261122T183730.123456Z
-std::string utc_text(int64_t time_us, const char* date_format = ISO_8601) {
-    const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char date[32];
-    std::strftime(date, sizeof date, date_format, &utc);
-    char text[48];
-    std::snprintf(text, sizeof text, "%s.%06lldZ", date, static_cast<long long>(time_us % 1'000'000));
-    return text;
-}
-
-}  // namespace
 
 std::string capture_gap_warning(const SessionInfo& info) {
     const auto gaps = capture_gaps(info);
@@ -93,7 +77,7 @@ std::string capture_gap_warning(const SessionInfo& info) {
     const size_t shown = std::min<size_t>(gaps.size(), 3);
     for (size_t i = 0; i < shown; ++i) {
         if (i) text += ", ";
-        text += utc_text(gaps[i].first) + " to " + utc_text(gaps[i].second);
+        text += iso_time(gaps[i].first) + " to " + iso_time(gaps[i].second);
     }
     if (shown < gaps.size()) text += ", ...";
     return text;
@@ -137,7 +121,7 @@ std::optional<std::string> address_from_peer_directory_name(std::string_view nam
 }
 
 std::string session_directory_name(int64_t start_time_us, int64_t peer_id) {
-    return utc_text(start_time_us, COMPACT) + "_" + std::to_string(peer_id);
+    return compact_time(start_time_us) + "_" + std::to_string(peer_id);
 }
 
 }  // namespace msgcapture

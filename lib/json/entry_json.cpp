@@ -2,17 +2,10 @@
 
 #include <algorithm>
 
+#include "annotation_json.h"
 #include "msgcapture/json/message_json.h"
 
 namespace msgcapture {
-namespace {
-
-bool printable_ascii(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
-}
-
-}  // namespace
-
 std::string peer_label_json(const CaptureFile& file) {
     if (!file.session && file.peer_address.empty()) return {};
     JsonBuffer out;
@@ -35,9 +28,8 @@ std::string peer_label_json(const CaptureFile& file) {
 }
 
 bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
-                 std::string_view peer_json) {
-    const std::string_view type = record.header.msgtype_text();
-    const bool readable = printable_ascii(type);
+                 std::string_view peer_json, const CaptureFile* annotate) {
+    const std::string_view type = record.header.msgtype_shown();
     w.begin_object();
     w.key("direction");
     w.string(direction_name(direction));
@@ -46,10 +38,10 @@ bool write_entry(JsonWriter& w, const Record& record, Direction direction, Messa
     w.key("size");
     w.number(static_cast<uint64_t>(record.header.length));
     w.key("msgtype");
-    w.string(readable ? type : "UNREADABLE");
+    w.string(type);
 
     std::string_view error;
-    const std::optional<size_t> known = readable ? find_message_type(type) : std::nullopt;
+    const std::optional<size_t> known = find_message_type(type);  // never UNREADABLE_TYPE
     const size_t type_index = known.value_or(0);
     if (record.status == RecordStatus::Truncated) {
         error = ERROR_TRUNCATED;
@@ -78,6 +70,7 @@ bool write_entry(JsonWriter& w, const Record& record, Direction direction, Messa
         w.key("peer");
         w.raw(peer_json);
     }
+    if (annotate) write_annotation(w, record, *annotate, scratch, error.empty() && known ? known : std::nullopt);
     w.end_object();
     return error.empty();
 }

@@ -49,8 +49,8 @@ void Transaction::decode(ByteReader& r, Transaction& tx) {
     tx.nLockTime = r.read_le<uint32_t>();
 }
 
-void Transaction::encode(ByteWriter& w) const {
-    const bool extended = has_witness();
+void Transaction::encode(ByteWriter& w, bool with_witness) const {
+    const bool extended = with_witness && has_witness();
     w.write_le(version);
     if (extended) {
         w.write_le<uint8_t>(0);  // marker
@@ -66,6 +66,21 @@ void Transaction::encode(ByteWriter& w) const {
     }
     w.write_le(nLockTime);
 }
+
+namespace {
+
+Uint256 transaction_hash(const Transaction& tx, bool with_witness) {
+    thread_local Bytes raw;  // one per thread: a block hashes thousands
+    raw.clear();
+    ByteWriter w(raw);
+    tx.encode(w, with_witness);
+    return sha256d(raw);
+}
+
+}  // namespace
+
+Uint256 Transaction::txid() const { return transaction_hash(*this, false); }
+Uint256 Transaction::wtxid() const { return transaction_hash(*this, true); }
 
 Uint256 BlockHeader::hash() const {
     // One buffer per thread: a headers message hashes up to 2,000 of these.

@@ -31,12 +31,11 @@ Outcome merge(const std::vector<std::string>& paths, MergeLimits limits) {
         std::vector<RecordReader> readers;
         for (const auto& p : paths) readers.push_back(RecordReader::open(p, [&](const std::string& w) { out.warnings.push_back(w); }));
         RecordMerger merger(std::move(readers), {}, limits);
-        const Record* r;
-        size_t source;
-        while (merger.next(r, source)) {
-            out.records.push_back(std::to_string(source) + ":" + std::to_string(r->header.time_us) + ":" +
-                                  std::string(r->header.msgtype_text()) + ":" + std::to_string(static_cast<int>(r->status)) + ":" +
-                                  std::to_string(r->offset) + ":" + std::string(r->payload.begin(), r->payload.end()));
+        while (auto m = merger.next()) {
+            const Record& r = m->record;
+            out.records.push_back(std::to_string(m->source) + ":" + std::to_string(r.header.time_us) + ":" +
+                                  std::string(r.header.msgtype_text()) + ":" + std::to_string(static_cast<int>(r.status)) + ":" +
+                                  std::to_string(r.offset) + ":" + std::string(r.payload.begin(), r.payload.end()));
         }
     } catch (const ReadError&) {
         out.failed = true;  // the error text names a path; that both fail is what counts

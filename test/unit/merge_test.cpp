@@ -51,9 +51,7 @@ protected:
         for (const auto& p : paths_) readers.push_back(RecordReader::open(p));
         RecordMerger merger(std::move(readers), [&](const std::string& w) { warnings_.push_back(w); }, limits);
         std::vector<Entry> out;
-        const Record* r;
-        size_t source;
-        while (merger.next(r, source)) out.push_back({r->header.time_us, source, r->payload[0]});
+        while (auto m = merger.next()) out.push_back({m->record.header.time_us, m->source, m->record.payload[0]});
         return out;
     }
 

@@ -1,33 +1,40 @@
-// message-capture-parser's command line: capture files in, one JSON array
-// out (CAPTURE-SPEC §5).
+// message-capture-parser's command line: capture files in, the chosen
+// records out in the chosen format (CAPTURE-SPEC §5).
 #include "parser_cli.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <memory>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "msgcapture/format/capture_files.h"
-#include "msgcapture/json/capture_json.h"
+#include "msgcapture/pipeline/capture_pipeline.h"
+#include "msgcapture/version.h"
 #include "output_file.h"
+#include "parser_options.h"
 #include "progress_bar.h"
 
 namespace {
 
 constexpr const char* DESCRIPTION =
     "Parse Bitcoin P2P message capture files (msgs_recv.dat, msgs_sent.dat, or their .zst\n"
-    "forms, as written by -capturemessages) into one JSON array, ordered by time.\n"
-    "Directories are searched recursively for capture files.";
+    "forms, as written by -capturemessages) into JSON ordered by time, or another format.\n"
+    "Directories are searched recursively for capture files; - reads standard input.";
 
 constexpr const char* FOOTER =
+    "Filters combine with AND; a list (inv,tx) or a repeated option matches any of its items.\n"
+    "\n"
     "Examples:\n"
     "  message-capture-parser ~/.bitcoin/regtest/message_capture -o out.json\n"
-    "  message-capture-parser peer/msgs_recv.dat peer/msgs_sent.dat | jq '.[0]'\n"
+    "  message-capture-parser cap --format ndjson --type ping,pong | jq -c .body\n"
+    "  message-capture-parser cap --peer 127.0.0.1:18444 --since 2026-11-22T02:00:00Z --limit 10\n"
+    "  message-capture-parser cap --stats\n"
     "\n"
     "Exit status: 0 when every input was read (entries with an \"error\" included),\n"
     "1 when an input cannot be read or the output cannot be written, 2 on bad usage\n"
@@ -39,47 +46,94 @@ int fail(const std::string& reason) {
     return 1;
 }
 
+int usage_error(const std::string& reason) {
+    std::fprintf(stderr, "message-capture-parser: error: %s\nRun with --help for usage.\n", reason.c_str());
+    return 2;
+}
+
+// The progress bar goes to stderr when it is a terminal, but never to the
+// terminal that also shows the output.
+bool progress_wanted(const ParserOptions& o) {
+    if (o.no_progress || !isatty(STDERR_FILENO)) return false;
+    const bool to_stdout = o.output.empty() || o.output == "-";
+    return !(to_stdout && isatty(STDOUT_FILENO));
+}
+
+void add_options(CLI::App& app, ParserOptions& o) {
+    app.add_option("capture_paths", o.inputs, "Capture files or directories to parse; - for standard input")->required();
+    app.add_option("-o,--output", o.output, "Write to FILE instead of standard output (- for standard output)")->option_text("FILE");
+    app.add_flag("-n,--no-progress-bar", o.no_progress,
+                 "Do not show the progress bar (shown only when stderr is a terminal that does not also show the output)");
+    app.add_option("-j,--jobs", o.jobs, "Decode and format on N threads; 0 means one per core (the output is the same for any N)")
+        ->option_text("N")
+        ->default_val(0)
+        ->check(CLI::Range(0u, 256u));
+    app.add_option("-f,--format", o.format, "Output format: json (one array, the default) or ndjson (one entry per line)")
+        ->option_text("FORMAT")
+        ->check(CLI::IsMember(FORMAT_NAMES))
+        ->each([&o](const std::string&) { o.format_given = true; });
+    app.add_option("-t,--type", o.types, "Only messages of these types (T[,T...])")->option_text("T");
+    app.add_option("--not-type", o.not_types, "No messages of these types (T[,T...])")->option_text("T");
+    app.add_option("-d,--direction", o.direction, "Only messages received (recv) or sent (sent)")->option_text("recv|sent");
+    app.add_option("-p,--peer", o.peers,
+                   "Only messages with this peer: its address (with or without the port), its peer id from "
+                   "session.json, or its session directory (by name or path)")
+        ->option_text("ADDR|ID|SESSION");
+    app.add_option("--since", o.since, "Only messages at or after TIME (µs since the epoch, or ISO 8601 in UTC)")->option_text("TIME");
+    app.add_option("--until", o.until, "Only messages before TIME (µs since the epoch, or ISO 8601 in UTC)")->option_text("TIME");
+    app.add_option("-l,--limit", o.limit, "Stop after N entries")->option_text("N")->check(CLI::NonNegativeNumber);
+    app.add_flag("-s,--stats", o.stats,
+                 "Print a summary of the chosen messages instead of the messages (as text; as JSON with --format json)");
+    app.add_flag("-a,--annotate", o.annotate,
+                 "Add \"annotation\" to each entry: ISO time, the peer in words, and hashes in display order with txids");
+    app.add_option("--stdin-direction", o.stdin_direction, "Direction of the messages read from standard input (default recv)")
+        ->option_text("recv|sent");
+    app.set_version_flag("-V,--version", std::string("message-capture-parser ") + msgcapture::VERSION);
+}
+
 }  // namespace
 
 int run_parser_cli(int argc, char** argv) {
     CLI::App app{DESCRIPTION, "message-capture-parser"};
     app.footer(FOOTER);
-    std::vector<std::string> inputs;
-    std::string output;
-    bool no_progress = false;
-    unsigned jobs = 0;
-    app.add_option("capture_paths", inputs, "Capture files or directories to parse")->required();
-    app.add_option("-o,--output", output, "Write the JSON to FILE instead of stdout")->option_text("FILE");
-    app.add_flag("-n,--no-progress-bar", no_progress, "Do not show the progress bar (shown only when stderr is a terminal)");
-    app.add_option("-j,--jobs", jobs, "Decode and format on N threads; 0 means one per core (the output is the same for any N)")
-        ->option_text("N")
-        ->default_val(0)
-        ->check(CLI::Range(0u, 256u));
+    ParserOptions o;
+    add_options(app, o);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "message-capture-parser: error: %s\nRun with --help for usage.\n", e.what());
-        return 2;
+        return usage_error(e.what());
     }
 
+    std::unique_ptr<msgcapture::OutputFormat> format;
+    msgcapture::RecordFilter filter;
+    const auto stdin_direction = msgcapture::parse_direction(o.stdin_direction);
+    try {
+        filter = build_filter(o);
+        format = build_format(o);
+        if (!stdin_direction) throw UsageError("--stdin-direction: \"" + o.stdin_direction + "\" is neither recv nor sent");
+    } catch (const UsageError& e) {
+        return usage_error(e.what());
+    }
+    const std::string output = o.output == "-" ? "" : o.output;
     auto warn = [](const std::string& text) { std::fprintf(stderr, "message-capture-parser: warning: %s\n", text.c_str()); };
 
     try {
-        std::vector<msgcapture::CaptureFile> files = msgcapture::find_capture_files(inputs, warn);
+        std::vector<msgcapture::CaptureFile> files = msgcapture::find_capture_files(o.inputs, warn);
         if (files.empty()) warn("no capture files (msgs_*.dat, msgs_*.dat.zst) found in the given paths");
         std::vector<std::string> read_paths;
-        for (const auto& f : files) {
+        for (auto& f : files) {
+            if (f.path == msgcapture::STANDARD_INPUT_PATH) f.direction = *stdin_direction;
             read_paths.push_back(f.path);
             read_paths.push_back(f.path.substr(0, f.path.rfind('/') + 1) + "session.json");
         }
         if (auto input = output_overwrites_input(output, read_paths)) {
-            std::fprintf(stderr, "message-capture-parser: error: the output %s is one of the inputs (%s); refusing to overwrite it\n",
-                         output.c_str(), input->c_str());
-            return 2;
+            return usage_error("the output " + output + " is one of the inputs (" + *input + "); refusing to overwrite it");
         }
-        msgcapture::CaptureJsonExporter exporter(files, warn);
+        msgcapture::CapturePipeline pipeline(files, filter, warn);
 
         std::unique_ptr<OutputFile> out;
         try {
@@ -88,23 +142,31 @@ int run_parser_cli(int argc, char** argv) {
             return fail(e.what());
         }
         bool write_failed = false;
+        // NDJSON is read as it comes: each batch goes out at once.
+        const bool flush_each = o.format == "ndjson";
         auto sink = [&](std::string_view chunk) {
-            if (!write_failed && std::fwrite(chunk.data(), 1, chunk.size(), out->stream()) != chunk.size()) write_failed = true;
+            if (write_failed) return;
+            if (std::fwrite(chunk.data(), 1, chunk.size(), out->stream()) != chunk.size() ||
+                (flush_each && std::fflush(out->stream()) != 0)) {
+                write_failed = true;
+            }
         };
 
         ProgressBar bar;
-        const bool show_progress = !no_progress && isatty(STDERR_FILENO);
-        msgcapture::CaptureJsonExporter::Progress progress;
-        if (show_progress) progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
+        const bool show_progress = progress_wanted(o);
+        msgcapture::PipelineOptions run;
+        run.threads = o.jobs;
+        run.limit = o.limit;
+        if (show_progress) run.progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
 
         std::string read_error;
         try {
-            exporter.run(sink, progress, jobs);
+            pipeline.run(*format, sink, run);
         } catch (const msgcapture::ReadError& e) {
             read_error = e.what();
         }
         if (show_progress) bar.finish();
-        // A failed run leaves -o's file as it was; standard output gets the closed array of what was read.
+        // A failed run leaves -o's file as it was; standard output gets the closed output of what was read.
         const auto write_error = out->finish(read_error.empty() && !write_failed);
         if (!read_error.empty()) return fail(read_error + (output.empty() ? "" : "; " + output + " is left as it was"));
         if (write_failed || write_error) {

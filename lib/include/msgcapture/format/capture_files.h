@@ -22,13 +22,16 @@ struct CaptureFile {
     std::string peer_address;
 };
 
-// Files are taken as given; directories are searched recursively for
+// "-" means standard input (STANDARD_INPUT_PATH), a plain capture file of
+// received messages with no label. Other files are taken as given; directories are searched recursively for
 // msgs_*.dat and msgs_*.dat.zst, in byte-wise sorted path order. A path given
 // twice is read once. A session.json beside a file labels it. Throws
 // ReadError for a path that does not exist and for a directory (at any
 // depth) that cannot be read. A session.json over MAX_SESSION_JSON_BYTES or
 // nested deeper than MAX_SESSION_JSON_DEPTH labels nothing, with a warning.
 std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn = {});
+
+inline constexpr const char* STANDARD_INPUT_PATH = "/dev/stdin";
 
 // Our node writes session.json files of about 250 bytes, 3 levels deep, and
 // up to about 750 KB when capture of a session paused the most it may.

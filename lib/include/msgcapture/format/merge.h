@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -28,9 +29,30 @@ public:
     // `warn` is told once per file whose time goes backwards.
     explicit RecordMerger(std::vector<RecordReader> readers, WarningHandler warn = {}, MergeLimits limits = {});
 
-    // The next record in merged order and the index of the file it came from;
-    // false when every file is done. The record stays valid until the next call.
-    bool next(const Record*& record, size_t& source);
+    // A record in merged order and the index of the file it came from.
+    struct Merged {
+        const Record& record;  // valid until the next call
+        size_t source;
+    };
+
+    // The next record; nullopt when every file is done.
+    std::optional<Merged> next() {
+        return next([](const RecordHeader&, size_t) { return true; });
+    }
+
+    // The next record that `wanted(header, source)` accepts. The others are
+    // passed over by their headers: their payloads are never handed out.
+    template <class Wanted>
+    std::optional<Merged> next(Wanted&& wanted) {
+        return find(wanted, true);
+    }
+
+    // The same, with the header alone (an empty payload, status Complete): for
+    // a caller that only counts, so that no payload is read out.
+    template <class Wanted>
+    std::optional<Merged> next_header(Wanted&& wanted) {
+        return find(wanted, false);
+    }
 
     const std::vector<RecordReader>& readers() const { return readers_; }
 
@@ -41,6 +63,19 @@ private:
         bool operator>(const Head& o) const { return time != o.time ? time > o.time : source > o.source; }
     };
 
+    template <class Wanted>
+    std::optional<Merged> find(Wanted& wanted, bool with_payload) {
+        release_held();
+        while (!heap_.empty()) {
+            const size_t source = heap_.top().source;
+            heap_.pop();
+            if (wanted(current_[source].header, source)) return Merged{hold(source, with_payload), source};
+            advance(source);
+        }
+        return std::nullopt;
+    }
+    void release_held();                                  // moves past the record the caller held
+    const Record& hold(size_t source, bool with_payload);  // the record to hand out
     void advance(size_t source);
     // `source` is about to be read: the most recently used.
     void touch(size_t source);

@@ -29,7 +29,12 @@ struct RecordHeader {
 
     // The type field up to its first NUL byte.
     std::string_view msgtype_text() const;
+    // What the JSON's "msgtype" shows: that text, or UNREADABLE_TYPE when it
+    // is not printable ASCII.
+    std::string_view msgtype_shown() const;
 };
+
+inline constexpr std::string_view UNREADABLE_TYPE = "UNREADABLE";
 
 RecordHeader parse_record_header(const uint8_t* bytes);
 

@@ -16,11 +16,13 @@ inline constexpr std::string_view ERROR_TRUNCATED = "Truncated record.";
 inline constexpr std::string_view ERROR_OVERSIZED = "Oversized record.";
 
 // Writes {"direction", "time", "size", "msgtype", "body"[, "error"]}, plus
-// "peer" when `peer_json` (from peer_label_json) is not empty.
+// "peer" when `peer_json` (from peer_label_json) is not empty, plus, when
+// `annotate` names the record's file, "annotation": keys outside the
+// contract that help a person read the entry (--annotate).
 // `scratch` is reused across calls to avoid allocating per message.
 // Returns false when the entry carries an error.
 bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
-                 std::string_view peer_json = {});
+                 std::string_view peer_json = {}, const CaptureFile* annotate = nullptr);
 
 // The "peer" value for a file's entries (CAPTURE-SPEC §4): {"id", "address",
 // "connection_type", "session"} from session.json, {"address"} from a Bitcoin

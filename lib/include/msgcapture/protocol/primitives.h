@@ -89,7 +89,11 @@ struct Transaction {
 
     bool has_witness() const;
     static void decode(ByteReader& r, Transaction& tx);
-    void encode(ByteWriter& w) const;
+    // The BIP144 form when there are witnesses; without them when `with_witness` is false.
+    void encode(ByteWriter& w, bool with_witness = true) const;
+    // Both in wire order: the hash without witnesses, and with them (BIP141).
+    Uint256 txid() const;
+    Uint256 wtxid() const;
 
     template <class V, class Self>
     static void fields(V& v, Self& m) {

@@ -1,4 +1,4 @@
-#include "msgcapture/json/capture_json.h"
+#include "msgcapture/pipeline/capture_pipeline.h"
 
 #include <sys/stat.h>
 
@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "msgcapture/format/merge.h"
-#include "msgcapture/json/entry_json.h"
 #include "ordered_work.h"
 
 namespace msgcapture {
@@ -23,41 +22,41 @@ constexpr size_t BATCH_MAX_ENTRIES = 4096;
 // out at once, and their buffers are not kept once written, so that a capture
 // of nothing but 4 MB messages stays within a bounded, modest footprint.
 constexpr size_t MAX_PAYLOAD_IN_FLIGHT = 6 * 1024 * 1024;
-constexpr size_t KEEP_JSON_CAPACITY = 8 * 1024 * 1024;
+constexpr size_t KEEP_OUTPUT_CAPACITY = 8 * 1024 * 1024;
 constexpr size_t KEEP_PAYLOAD_CAPACITY = 2 * 1024 * 1024;
+// A format that writes nothing per entry reports progress every so many.
+constexpr uint64_t HEADER_ONLY_PROGRESS_EVERY = 64 * 1024;
 
-// Records copied out of the merge, and the JSON a worker makes of them.
+// Entries copied out of the merge, and the output a worker makes of them.
 struct EntryBatch {
-    struct Entry {
-        Record record;  // its payload is pointed into `payloads` when formatting
-        size_t source = 0;
+    struct Held {
+        Entry entry;  // its payload is pointed into `payloads` when formatting
         size_t payload_at = 0;
         size_t payload_size = 0;
     };
 
-    bool first = false;  // holds the array's first entry
     Bytes payloads;
-    std::vector<Entry> entries;
-    JsonBuffer json;
-    JsonExportStats stats;
+    std::vector<Held> entries;
+    OutputBuffer output;
+    PipelineStats stats;
     std::exception_ptr error;
 
     void clear() {
-        first = false;
         payloads.clear();
         entries.clear();
-        json.clear();
+        output.clear();
         stats = {};
         error = nullptr;
-        if (json.capacity() > KEEP_JSON_CAPACITY) json = JsonBuffer();
+        if (output.capacity() > KEEP_OUTPUT_CAPACITY) output = OutputBuffer();
         if (payloads.capacity() > KEEP_PAYLOAD_CAPACITY) Bytes().swap(payloads);
     }
 
-    void add(const Record& record, size_t source) {
+    void add(const Entry& entry) {
         // The reader's buffer moves on, so the payload is copied.
-        entries.push_back({record, source, payloads.size(), record.payload.size()});
-        entries.back().record.payload = {};
-        payloads.insert(payloads.end(), record.payload.begin(), record.payload.end());
+        const ByteSpan payload = entry.record.payload;
+        entries.push_back({entry, payloads.size(), payload.size()});
+        entries.back().entry.record.payload = {};
+        payloads.insert(payloads.end(), payload.begin(), payload.end());
     }
 
     bool full() const { return payloads.size() >= BATCH_PAYLOAD_BYTES || entries.size() >= BATCH_MAX_ENTRIES; }
@@ -70,10 +69,11 @@ size_t worker_count(unsigned threads) {
 
 }  // namespace
 
-CaptureJsonExporter::CaptureJsonExporter(const std::vector<CaptureFile>& files, WarningHandler warn)
-    : files_(files), warn_(std::move(warn)) {
-    readers_.reserve(files.size());
+CapturePipeline::CapturePipeline(const std::vector<CaptureFile>& files, RecordFilter filter, WarningHandler warn)
+    : filter_(std::move(filter)), warn_(std::move(warn)) {
     for (const CaptureFile& f : files) {
+        if (!filter_.accepts_file(f)) continue;
+        files_.push_back(f);
         readers_.push_back(RecordReader::open(f.path, warn_));
         // Every file is opened now, to fail before any output; past the merge's
         // limit each is closed again at once, to be reopened when its turn comes.
@@ -83,35 +83,57 @@ CaptureJsonExporter::CaptureJsonExporter(const std::vector<CaptureFile>& files, 
     }
 }
 
-JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progress, unsigned threads) {
-    std::vector<Direction> directions;
-    std::vector<std::string> peers;  // each file's "peer" label, made once
-    for (const CaptureFile& f : files_) {
-        directions.push_back(f.direction);
-        peers.push_back(peer_label_json(f));
-    }
-    // The array opens before any file is read, so that a failure on the very
-    // first record still leaves a closed, valid (empty) array.
-    sink("[");
+PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const PipelineOptions& options) {
+    // The output opens before any file is read, so that a failure on the very
+    // first record still leaves a closed, valid output.
+    format.begin(files_, out);
     std::optional<RecordMerger> merger;
     try {
         merger.emplace(std::move(readers_), warn_);
     } catch (const ReadError&) {
-        sink("]\n");
+        format.end(0, out);
         throw;
     }
+    auto report_progress = [&] {
+        if (!options.progress) return;
+        uint64_t done = 0;
+        for (const RecordReader& r : merger->readers()) done += r.file_bytes_read();
+        options.progress(done, total_bytes_);
+    };
+    auto wanted = [&](const RecordHeader& header, size_t) { return filter_.accepts(header); };
+    uint64_t chosen = 0;
+    auto below_limit = [&] { return !options.limit || chosen < *options.limit; };
+    auto make_entry = [&](const RecordMerger::Merged& m) {
+        Entry entry{m.record, &files_[m.source], m.source, chosen++, {}};
+        format.sequence(entry);
+        return entry;
+    };
 
-    const size_t workers = worker_count(threads);
-    std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
-    auto format = [&](EntryBatch& batch, size_t worker) {
+    PipelineStats stats;
+    if (!format.writes_entries()) {
         try {
-            for (EntryBatch::Entry& e : batch.entries) {
-                e.record.payload = ByteSpan(batch.payloads).subspan(e.payload_at, e.payload_size);
-                batch.json.append(batch.first && &e == &batch.entries.front() ? "\n" : ",\n");
-                JsonWriter w(batch.json);
-                if (!write_entry(w, e.record, directions[e.source], scratches[worker], peers[e.source])) {
-                    ++batch.stats.entries_with_error;
-                }
+            while (below_limit()) {
+                const auto m = merger->next_header(wanted);
+                if (!m) break;
+                make_entry(*m);
+                if (chosen % HEADER_ONLY_PROGRESS_EVERY == 0) report_progress();
+            }
+        } catch (const ReadError&) {
+            format.end(chosen, out);
+            throw;
+        }
+        stats.entries = chosen;
+        format.end(chosen, out);
+        return stats;
+    }
+
+    const size_t workers = worker_count(options.threads);
+    std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
+    auto write_batch = [&](EntryBatch& batch, size_t worker) {
+        try {
+            for (EntryBatch::Held& held : batch.entries) {
+                held.entry.record.payload = ByteSpan(batch.payloads).subspan(held.payload_at, held.payload_size);
+                if (!format.write(held.entry, batch.output, scratches[worker])) ++batch.stats.entries_with_error;
                 ++batch.stats.entries;
             }
         } catch (...) {
@@ -120,52 +142,44 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
     };
     // One batch per worker, one being filled and one written or waiting to be:
     // more measured no faster here and only took memory.
-    OrderedWork<EntryBatch> work(workers, workers + 2, format);
+    OrderedWork<EntryBatch> work(workers, workers + 2, write_batch);
 
-    JsonExportStats stats;
     size_t payload_in_flight = 0;
     auto write_oldest = [&] {
         EntryBatch& batch = work.wait_oldest();
         if (batch.error) std::rethrow_exception(batch.error);
-        sink(batch.json.view());
+        out(batch.output.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
         payload_in_flight -= batch.payloads.size();
         batch.clear();
         work.release_oldest();
-        if (progress) {
-            uint64_t done = 0;
-            for (const RecordReader& r : merger->readers()) done += r.file_bytes_read();
-            progress(done, total_bytes_);
-        }
+        report_progress();
     };
-    bool submitted_any = false;
-    auto finish_array = [&] {
+    auto finish = [&] {
         while (work.in_flight() > 0) write_oldest();
-        sink(submitted_any ? "\n]\n" : "]\n");
+        format.end(chosen, out);
     };
-
     // Hands the filled batch to the workers; false when it is empty.
     auto submit_filled = [&] {
         if (work.to_fill().entries.empty()) return false;
         payload_in_flight += work.to_fill().payloads.size();
         work.submit();
-        submitted_any = true;
         return true;
     };
 
     try {
-        const Record* record = nullptr;
-        size_t source = 0;
-        bool more = true;
-        while (more) {
+        for (;;) {
             while (work.in_flight() == work.depth() || (work.in_flight() > 0 && payload_in_flight >= MAX_PAYLOAD_IN_FLIGHT)) {
                 write_oldest();
             }
             EntryBatch& batch = work.to_fill();
-            batch.first = !submitted_any;
             try {
-                while (!batch.full() && (more = merger->next(record, source))) batch.add(*record, source);
+                while (!batch.full() && below_limit()) {
+                    const auto m = merger->next(wanted);
+                    if (!m) break;
+                    batch.add(make_entry(*m));
+                }
             } catch (const ReadError&) {
                 submit_filled();  // what was read before the failure still goes out
                 throw;
@@ -173,10 +187,10 @@ JsonExportStats CaptureJsonExporter::run(const Sink& sink, const Progress& progr
             if (!submit_filled()) break;
         }
     } catch (const ReadError&) {
-        finish_array();
+        finish();
         throw;
     }
-    finish_array();
+    finish();
     return stats;
 }
 

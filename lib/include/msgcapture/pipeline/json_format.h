@@ -1,0 +1,28 @@
+#pragma once
+// The contract's JSON (CAPTURE-SPEC §4) as an output format: one array (the
+// default), or NDJSON, the same entries one per line, which a reader such as
+// `jq -c` can take one at a time while they are written.
+#include <string>
+#include <vector>
+
+#include "msgcapture/pipeline/output_format.h"
+
+namespace msgcapture {
+
+class JsonFormat : public OutputFormat {
+public:
+    enum class Layout { Array, Lines };
+    // `annotate`: each entry also gets "annotation" (see entry_json.h).
+    explicit JsonFormat(Layout layout = Layout::Array, bool annotate = false) : layout_(layout), annotate_(annotate) {}
+
+    void begin(const std::vector<CaptureFile>& files, const Sink& out) override;
+    bool write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const override;
+    void end(uint64_t entries, const Sink& out) override;
+
+private:
+    Layout layout_;
+    bool annotate_;
+    std::vector<std::string> peers_;  // each file's "peer" value, made once
+};
+
+}  // namespace msgcapture

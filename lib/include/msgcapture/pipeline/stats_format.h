@@ -1,0 +1,50 @@
+#pragma once
+// A summary of the chosen records instead of the records, the way `capinfos`
+// summarises a pcap: files, sessions and peers; first and last time; and for
+// each message type and direction, the count, the bytes and the rates. It
+// looks at record headers alone, so it reads no payload.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "msgcapture/pipeline/output_format.h"
+
+namespace msgcapture {
+
+class StatsFormat : public OutputFormat {
+public:
+    enum class Style { Text, Json };
+    explicit StatsFormat(Style style = Style::Text) : style_(style) {}
+
+    void begin(const std::vector<CaptureFile>& files, const Sink& out) override;
+    bool writes_entries() const override { return false; }
+    void sequence(Entry& entry) override;
+    bool write(const Entry&, OutputBuffer&, MessageScratch&) const override { return true; }
+    void end(uint64_t entries, const Sink& out) override;
+
+private:
+    struct Counts {
+        uint64_t messages = 0;
+        uint64_t bytes = 0;  // payload bytes, the entries' "size"
+    };
+
+    std::map<std::pair<std::string, Direction>, Counts> by_type() const;
+    std::string text() const;
+    std::string json() const;
+
+    Style style_;
+    const std::vector<CaptureFile>* files_ = nullptr;
+    std::vector<bool> file_used_;
+    Counts total_;
+    // By the raw type field (no allocation per record); merged by the shown
+    // name when printed.
+    std::map<std::pair<std::array<char, MESSAGE_TYPE_SIZE>, Direction>, Counts> by_raw_type_;
+    int64_t first_us_ = 0;
+    int64_t last_us_ = 0;
+};
+
+}  // namespace msgcapture
