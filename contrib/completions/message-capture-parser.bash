@@ -15,7 +15,7 @@ _message_capture_parser() {
             return
             ;;
         -f|--format)
-            mapfile -t COMPREPLY < <(compgen -W "json ndjson" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "json ndjson pcap" -- "$cur")
             return
             ;;
         -d|--direction|--stdin-direction)
@@ -26,12 +26,16 @@ _message_capture_parser() {
             mapfile -t COMPREPLY < <(compgen -W "addr addrv2 block blocktxn cfcheckpt cfheaders cfilter cmpctblock feefilter filteradd filterclear filterload getaddr getblocks getblocktxn getcfcheckpt getcfheaders getcfilters getdata getheaders headers inv mempool merkleblock notfound ping pong sendaddrv2 sendcmpct sendheaders sendtxrcncl tx verack version wtxidrelay" -- "$cur")
             return
             ;;
+        --chain)
+            mapfile -t COMPREPLY < <(compgen -W "main test testnet4 signet regtest" -- "$cur")
+            return
+            ;;
         -p|--peer|--since|--until|-l|--limit)
             return  # a value only the user knows
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "-h --help -V --version -o --output -n --no-progress-bar -j --jobs -f --format -t --type --not-type -d --direction -p --peer --since --until -l --limit -s --stats -a --annotate --stdin-direction" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "-h --help -V --version -o --output -n --no-progress-bar -j --jobs -f --format -t --type --not-type -d --direction -p --peer --since --until -l --limit -s --stats -a --annotate --stdin-direction --chain" -- "$cur")
         return
     fi
     # Capture files (msgs_*.dat, msgs_*.dat.zst) and the directories that hold them.

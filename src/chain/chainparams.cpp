@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <string_view>
+
+#include "msgcapture/protocol/networks.h"
 
 namespace node {
 namespace {
@@ -28,11 +31,18 @@ msgcapture::BlockHeader genesis(const char* merkle_root, uint32_t time, uint32_t
     return h;
 }
 
+// Name, data subdirectory, magic and port, from the table the capture readers share.
+void set_identity(ChainParams& p, std::string_view name) {
+    const msgcapture::NetworkIdentity id = *msgcapture::network_by_name(name);
+    p.name = id.name;
+    p.data_subdir = id.data_subdir;
+    p.magic = id.magic;
+    p.default_port = id.default_port;
+}
+
 ChainParams main_params() {
     ChainParams p;
-    p.name = "main";
-    p.magic = {0xf9, 0xbe, 0xb4, 0xd9};
-    p.default_port = 8333;
+    set_identity(p, "main");
     p.rpc_port = 8332;
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1231006505, 2083236893, 0x1d00ffff);
     p.consensus.pow_limit = limit_from_display("00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
@@ -43,10 +53,7 @@ ChainParams main_params() {
 
 ChainParams testnet3_params() {
     ChainParams p;
-    p.name = "test";
-    p.data_subdir = "testnet3";
-    p.magic = {0x0b, 0x11, 0x09, 0x07};
-    p.default_port = 18333;
+    set_identity(p, "test");
     p.rpc_port = 18332;
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1296688602, 414098458, 0x1d00ffff);
     p.consensus.pow_limit = limit_from_display("00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
@@ -59,10 +66,7 @@ ChainParams testnet3_params() {
 
 ChainParams testnet4_params() {
     ChainParams p;
-    p.name = "testnet4";
-    p.data_subdir = "testnet4";
-    p.magic = {0x1c, 0x16, 0x3f, 0x28};
-    p.default_port = 48333;
+    set_identity(p, "testnet4");
     p.rpc_port = 48332;
     p.genesis = genesis("7aa0a7ae1e223414cb807e40cd57e667b718e42aaf9306db9102fe28912b7b4e", 1714777860, 393743547,
                         0x1d00ffff);
@@ -76,10 +80,7 @@ ChainParams testnet4_params() {
 
 ChainParams signet_params() {
     ChainParams p;
-    p.name = "signet";
-    p.data_subdir = "signet";
-    p.magic = {0x0a, 0x03, 0xcf, 0x40};  // the default signet's challenge
-    p.default_port = 38333;
+    set_identity(p, "signet");
     p.rpc_port = 38332;
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1598918400, 52613770, 0x1e0377ae);
     p.consensus.pow_limit = limit_from_display("00000377ae000000000000000000000000000000000000000000000000000000");
@@ -90,10 +91,7 @@ ChainParams signet_params() {
 
 ChainParams regtest_params() {
     ChainParams p;
-    p.name = "regtest";
-    p.data_subdir = "regtest";
-    p.magic = {0xfa, 0xbf, 0xb5, 0xda};
-    p.default_port = 18444;
+    set_identity(p, "regtest");
     p.rpc_port = 18443;
     p.genesis = genesis(GENESIS_MERKLE_ROOT, 1296688602, 2, 0x207fffff);
     p.consensus.pow_limit = limit_from_display("7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");

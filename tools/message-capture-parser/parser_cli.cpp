@@ -68,7 +68,9 @@ void add_options(CLI::App& app, ParserOptions& o) {
         ->option_text("N")
         ->default_val(0)
         ->check(CLI::Range(0u, 256u));
-    app.add_option("-f,--format", o.format, "Output format: json (one array, the default) or ndjson (one entry per line)")
+    app.add_option("-f,--format", o.format,
+                   "Output format: json (one array, the default), ndjson (one entry per line), or pcap (v1 frames in "
+                   "TCP/IP packets, for Wireshark and tshark)")
         ->option_text("FORMAT")
         ->check(CLI::IsMember(FORMAT_NAMES))
         ->each([&o](const std::string&) { o.format_given = true; });
@@ -86,6 +88,10 @@ void add_options(CLI::App& app, ParserOptions& o) {
                  "Print a summary of the chosen messages instead of the messages (as text; as JSON with --format json)");
     app.add_flag("-a,--annotate", o.annotate,
                  "Add \"annotation\" to each entry: ISO time, the peer in words, and hashes in display order with txids");
+    app.add_option("--chain", o.chain,
+                   "The network whose magic frames pcap messages when session.json does not say: main, test, testnet4, "
+                   "signet or regtest (default: from a regtest, testnet3, testnet4 or signet directory in the path, else main)")
+        ->option_text("NAME");
     app.add_option("--stdin-direction", o.stdin_direction, "Direction of the messages read from standard input (default recv)")
         ->option_text("recv|sent");
     app.set_version_flag("-V,--version", std::string("message-capture-parser ") + msgcapture::VERSION);
@@ -119,6 +125,9 @@ int run_parser_cli(int argc, char** argv) {
         return usage_error(e.what());
     }
     const std::string output = o.output == "-" ? "" : o.output;
+    if (!output_is_text(o) && output.empty() && isatty(STDOUT_FILENO)) {
+        return usage_error("--format " + o.format + " writes binary data; give -o FILE or send it to a pipe, not to a terminal");
+    }
     auto warn = [](const std::string& text) { std::fprintf(stderr, "message-capture-parser: warning: %s\n", text.c_str()); };
 
     try {

@@ -2,6 +2,8 @@
 
 #include "msgcapture/format/utc_time.h"
 #include "msgcapture/pipeline/json_format.h"
+#include "msgcapture/pipeline/pcap_format.h"
+#include "msgcapture/protocol/networks.h"
 #include "msgcapture/pipeline/stats_format.h"
 
 using namespace msgcapture;
@@ -61,5 +63,12 @@ std::unique_ptr<OutputFormat> build_format(const ParserOptions& o) {
     }
     if (o.format == "json") return std::make_unique<JsonFormat>(JsonFormat::Layout::Array, o.annotate);
     if (o.format == "ndjson") return std::make_unique<JsonFormat>(JsonFormat::Layout::Lines, o.annotate);
+    if (o.annotate) throw UsageError("--annotate adds keys to JSON entries; the " + o.format + " format has none");
+    if (o.format == "pcap") {
+        if (!o.chain.empty() && !network_by_name(o.chain)) {
+            throw UsageError("--chain: unknown network \"" + o.chain + "\" (main, test, testnet4, signet or regtest)");
+        }
+        return std::make_unique<PcapFormat>(o.chain);
+    }
     throw UsageError("--format: unknown format \"" + o.format + "\"");
 }

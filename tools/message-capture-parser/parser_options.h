@@ -34,7 +34,7 @@ struct ParserOptions {
     unsigned jobs = 0;
 };
 
-inline const std::vector<std::string> FORMAT_NAMES = {"json", "ndjson"};
+inline const std::vector<std::string> FORMAT_NAMES = {"json", "ndjson", "pcap"};
 
 // The filter the options ask for. Throws UsageError.
 msgcapture::RecordFilter build_filter(const ParserOptions& options);
