@@ -15,7 +15,7 @@ _message_capture_parser() {
             return
             ;;
         -f|--format)
-            mapfile -t COMPREPLY < <(compgen -W "json ndjson pcap" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "json ndjson pcap corpus" -- "$cur")
             return
             ;;
         -d|--direction|--stdin-direction)

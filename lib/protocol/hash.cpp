@@ -26,3 +26,13 @@ Uint256 sha256d(ByteSpan data) {
 }
 
 }  // namespace msgcapture
+
+namespace msgcapture {
+
+std::string sha1_hex(ByteSpan data) {
+    uint8_t digest[SHA_DIGEST_LENGTH];
+    SHA1(data.data(), data.size(), digest);
+    return to_hex(ByteSpan(digest, sizeof digest));
+}
+
+}  // namespace msgcapture

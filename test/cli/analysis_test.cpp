@@ -10,6 +10,9 @@
 
 #include "msgcapture/format/session.h"
 #include "msgcapture/format/utc_time.h"
+#include "msgcapture/pipeline/corpus_format.h"
+#include "msgcapture/protocol/hash.h"
+#include "msgcapture/protocol/message.h"
 #include "test_support.h"
 
 using nlohmann::json;
@@ -274,4 +277,55 @@ TEST(Analysis, NoProgressBarOnTheTerminalThatShowsTheOutput) {
     EXPECT_EQ(tty.exit_code, 0);
     EXPECT_NE(tty.out.find("\"msgtype\""), std::string::npos);
     EXPECT_EQ(tty.out.find("%"), std::string::npos) << "a progress bar among the entries";
+}
+
+// Every corpus file is the fuzz target's input for one message of the
+// capture: exactly the set made from the records themselves, each of which
+// decodes (where the parser decoded it) back to the same message.
+TEST(Analysis, CorpusHoldsEachMessageOnceAsTheFuzzTargetsInput) {
+    TempDir dir;
+    const fs::path capture = core_capture();
+    ProcessResult res = run_process({parser_binary(), "--format", "corpus", "-o", (dir / "corpus").string(), capture.string()});
+    ASSERT_EQ(res.exit_code, 0) << res.err;
+    std::map<std::string, msgcapture::Bytes> expected;  // by SHA-1
+    size_t left_out = 0, records = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(capture)) {
+        if (!entry.is_regular_file()) continue;
+        for (const OwnedRecord& r : read_records(entry.path())) {  // the capture has no torn records
+            ++records;
+            const auto type = msgcapture::find_message_type(r.msgtype);
+            if (!type) {
+                ++left_out;
+                continue;
+            }
+            const msgcapture::Bytes input = msgcapture::message_fuzz_input(*type, r.payload);
+            expected[msgcapture::sha1_hex(input)] = input;
+        }
+    }
+    ASSERT_EQ(records, 625u);
+    std::map<std::string, msgcapture::Bytes> got;
+    for (const auto& entry : fs::directory_iterator(dir / "corpus")) got[entry.path().filename().string()] = read_file(entry.path());
+    EXPECT_TRUE(got == expected) << got.size() << " files, " << expected.size() << " expected";
+    size_t decoded = 0;
+    for (const auto& [name, input] : got) {
+        ASSERT_FALSE(input.empty());
+        EXPECT_EQ(msgcapture::sha1_hex(input), name);
+        try {
+            const msgcapture::Message m = msgcapture::decode_message(input[0], msgcapture::ByteSpan(input).subspan(1));
+            EXPECT_EQ(msgcapture::message_type(m), msgcapture::KnownMessages::types[input[0]]);
+            ++decoded;
+        } catch (const msgcapture::DecodeError&) {
+            // the capture's deliberately short ping: a seed all the same
+        }
+    }
+    EXPECT_GE(decoded, got.size() - 1);
+    EXPECT_NE(res.err.find(std::to_string(got.size()) + " files written"), std::string::npos) << res.err;
+    EXPECT_NE(res.err.find(std::to_string(left_out) + " records left out"), std::string::npos) << res.err;
+    // Run again: nothing new, everything a duplicate.
+    ProcessResult again = run_process({parser_binary(), "-f", "corpus", "-o", (dir / "corpus").string(), capture.string()});
+    EXPECT_NE(again.err.find(" 0 files written"), std::string::npos) << again.err;
+    // Without -o it is a usage error; into a file, an error.
+    EXPECT_EQ(run_process({parser_binary(), "-f", "corpus", capture.string()}).exit_code, 2);
+    write_file(dir / "file", {});
+    EXPECT_EQ(run_process({parser_binary(), "-f", "corpus", "-o", (dir / "file").string(), capture.string()}).exit_code, 1);
 }

@@ -8,6 +8,8 @@
 #include <array>
 
 #include "msgcapture/protocol/hash.h"
+#include "msgcapture/protocol/primitives.h"
+#include "msgcapture/protocol/stream.h"
 
 using namespace msgcapture;
 
@@ -49,4 +51,34 @@ TEST(Sha256d, GenesisBlockHeader) {
         header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
     }
     EXPECT_EQ(sha256d(header).display_hex(), "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+}
+
+TEST(Sha1, PublishedVectorsAsLibFuzzerNamesFiles) {
+    const std::string abc = "abc";
+    EXPECT_EQ(sha1_hex(ByteSpan(reinterpret_cast<const uint8_t*>(abc.data()), abc.size())), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    EXPECT_EQ(sha1_hex({}), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
+// The genesis block's coinbase: its txid is the well-known merkle root; with
+// no witnesses, the wtxid is the same. With a witness, the txid leaves it out.
+TEST(TransactionIds, GenesisCoinbaseAndAWitness) {
+    const Bytes raw = *from_hex(
+        "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff4d04ffff001d0104455468652054696d6573"
+        "2030332f4a616e2f32303039204368616e63656c6c6f72206f6e206272696e6b206f66207365636f6e64206261696c6f757420666f722062616e"
+        "6b73ffffffff0100f2052a01000000434104678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4"
+        "f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5fac00000000");
+    ByteReader r(raw);
+    Transaction tx;
+    Transaction::decode(r, tx);
+    EXPECT_EQ(tx.txid().display_hex(), "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
+    EXPECT_EQ(tx.wtxid(), tx.txid());
+    Transaction witnessed = tx;
+    witnessed.wit.vtxinwit.resize(1);
+    witnessed.wit.vtxinwit[0].scriptWitness.stack = {Bytes(32, 0)};
+    EXPECT_EQ(witnessed.txid(), tx.txid());
+    EXPECT_NE(witnessed.wtxid(), tx.txid());
+    Bytes encoded;
+    ByteWriter w(encoded);
+    witnessed.encode(w);
+    EXPECT_EQ(witnessed.wtxid(), sha256d(encoded));
 }

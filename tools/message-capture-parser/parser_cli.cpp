@@ -15,6 +15,7 @@
 
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/pipeline/capture_pipeline.h"
+#include "msgcapture/pipeline/corpus_format.h"
 #include "msgcapture/version.h"
 #include "output_file.h"
 #include "parser_options.h"
@@ -69,8 +70,9 @@ void add_options(CLI::App& app, ParserOptions& o) {
         ->default_val(0)
         ->check(CLI::Range(0u, 256u));
     app.add_option("-f,--format", o.format,
-                   "Output format: json (one array, the default), ndjson (one entry per line), or pcap (v1 frames in "
-                   "TCP/IP packets, for Wireshark and tshark)")
+                   "Output format: json (one array, the default), ndjson (one entry per line), pcap (v1 frames in "
+                   "TCP/IP packets, for Wireshark and tshark), or corpus (-o DIR: one file per message, a seed corpus "
+                   "for the message fuzz target)")
         ->option_text("FORMAT")
         ->check(CLI::IsMember(FORMAT_NAMES))
         ->each([&o](const std::string&) { o.format_given = true; });
@@ -123,6 +125,8 @@ int run_parser_cli(int argc, char** argv) {
         if (!stdin_direction) throw UsageError("--stdin-direction: \"" + o.stdin_direction + "\" is neither recv nor sent");
     } catch (const UsageError& e) {
         return usage_error(e.what());
+    } catch (const msgcapture::WriteError& e) {
+        return fail(e.what());
     }
     const std::string output = o.output == "-" ? "" : o.output;
     if (!output_is_text(o) && output.empty() && isatty(STDOUT_FILENO)) {
@@ -144,9 +148,11 @@ int run_parser_cli(int argc, char** argv) {
         }
         msgcapture::CapturePipeline pipeline(files, filter, warn);
 
+        // The corpus format writes its own files: -o names their directory.
+        const bool writes_own_files = o.format == "corpus" && !o.stats;
         std::unique_ptr<OutputFile> out;
         try {
-            out = std::make_unique<OutputFile>(output);
+            out = std::make_unique<OutputFile>(writes_own_files ? "/dev/null" : output);
         } catch (const std::runtime_error& e) {
             return fail(e.what());
         }
@@ -154,7 +160,7 @@ int run_parser_cli(int argc, char** argv) {
         // NDJSON is read as it comes: each batch goes out at once.
         const bool flush_each = o.format == "ndjson";
         auto sink = [&](std::string_view chunk) {
-            if (write_failed) return;
+            if (write_failed || chunk.empty()) return;
             if (std::fwrite(chunk.data(), 1, chunk.size(), out->stream()) != chunk.size() ||
                 (flush_each && std::fflush(out->stream()) != 0)) {
                 write_failed = true;
@@ -168,16 +174,27 @@ int run_parser_cli(int argc, char** argv) {
         run.limit = o.limit;
         if (show_progress) run.progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
 
-        std::string read_error;
+        std::string read_error, format_error;
         try {
             pipeline.run(*format, sink, run);
         } catch (const msgcapture::ReadError& e) {
             read_error = e.what();
+        } catch (const msgcapture::WriteError& e) {
+            format_error = e.what();
         }
         if (show_progress) bar.finish();
         // A failed run leaves -o's file as it was; standard output gets the closed output of what was read.
         const auto write_error = out->finish(read_error.empty() && !write_failed);
-        if (!read_error.empty()) return fail(read_error + (output.empty() ? "" : "; " + output + " is left as it was"));
+        if (!format_error.empty()) return fail(format_error);
+        if (writes_own_files) {
+            const auto& corpus = static_cast<const msgcapture::CorpusFormat&>(*format);
+            std::fprintf(stderr, "message-capture-parser: %s: %llu files written, %llu duplicate messages, %llu records left out (unknown type, torn or oversized)\n",
+                         output.c_str(), static_cast<unsigned long long>(corpus.files_written()),
+                         static_cast<unsigned long long>(corpus.duplicates()), static_cast<unsigned long long>(corpus.left_out()));
+        }
+        if (!read_error.empty()) {
+            return fail(read_error + (output.empty() || writes_own_files ? "" : "; " + output + " is left as it was"));
+        }
         if (write_failed || write_error) {
             return fail("cannot write " + (output.empty() ? std::string("standard output") : output) + ": " +
                         (write_error ? *write_error : std::strerror(errno)));

@@ -1,6 +1,7 @@
 #include "parser_options.h"
 
 #include "msgcapture/format/utc_time.h"
+#include "msgcapture/pipeline/corpus_format.h"
 #include "msgcapture/pipeline/json_format.h"
 #include "msgcapture/pipeline/pcap_format.h"
 #include "msgcapture/protocol/networks.h"
@@ -69,6 +70,10 @@ std::unique_ptr<OutputFormat> build_format(const ParserOptions& o) {
             throw UsageError("--chain: unknown network \"" + o.chain + "\" (main, test, testnet4, signet or regtest)");
         }
         return std::make_unique<PcapFormat>(o.chain);
+    }
+    if (o.format == "corpus") {
+        if (o.output.empty() || o.output == "-") throw UsageError("--format corpus writes files into a directory: give -o DIR");
+        return std::make_unique<CorpusFormat>(o.output);
     }
     throw UsageError("--format: unknown format \"" + o.format + "\"");
 }

@@ -34,12 +34,13 @@ struct ParserOptions {
     unsigned jobs = 0;
 };
 
-inline const std::vector<std::string> FORMAT_NAMES = {"json", "ndjson", "pcap"};
+inline const std::vector<std::string> FORMAT_NAMES = {"json", "ndjson", "pcap", "corpus"};
 
 // The filter the options ask for. Throws UsageError.
 msgcapture::RecordFilter build_filter(const ParserOptions& options);
 
-// The output format (a summary with --stats). Throws UsageError.
+// The output format (a summary with --stats). Throws UsageError, and
+// WriteError when the corpus directory cannot be made.
 std::unique_ptr<msgcapture::OutputFormat> build_format(const ParserOptions& options);
 
 // Whether the output is text a person may read on a terminal.

@@ -4,17 +4,12 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace msgcapture {
+#include "msgcapture/errors.h"
 
-// An input that cannot be opened or read: the message names the file and the cause.
-class ReadError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+namespace msgcapture {
 
 // Where a source can be reopened: at `file_offset` in the file, which is
 // `stream_offset` in the (decompressed) stream, then `skip` bytes on.

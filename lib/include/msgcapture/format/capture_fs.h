@@ -3,21 +3,12 @@
 // fails or fills up on cue, so the error paths are exercised deterministically.
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 
+#include "msgcapture/errors.h"
 #include "msgcapture/protocol/bytes.h"
 
 namespace msgcapture {
-
-// A failed file system operation; the message names the path and the cause.
-// `transient` marks a shortage that may pass (out of descriptors or memory),
-// as opposed to a disk that is full, read-only or gone.
-class CaptureIoError : public std::runtime_error {
-public:
-    explicit CaptureIoError(const std::string& what, bool transient_ = false) : std::runtime_error(what), transient(transient_) {}
-    bool transient;
-};
 
 class AppendFile {
 public:

@@ -4,19 +4,13 @@
 // anything is allocated for it.
 #include <cstdint>
 #include <cstring>
-#include <stdexcept>
 #include <string>
 
+#include "msgcapture/errors.h"
 #include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/uint256.h"
 
 namespace msgcapture {
-
-// A payload that cannot be decoded: ends early, overruns, or holds an invalid value.
-class DecodeError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 class ByteReader {
 public:
