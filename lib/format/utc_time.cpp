@@ -7,7 +7,8 @@
 namespace msgcapture {
 namespace {
 
-std::string utc_text(int64_t time_us, const char* date_format) {
+// `compact`: without the date and time separators, as session directories are named.
+std::string utc_text(int64_t time_us, bool compact) {
     // Floor division, so that times before 1970 print correctly too.
     int64_t seconds = time_us / 1'000'000;
     int64_t micros = time_us % 1'000'000;
@@ -18,10 +19,11 @@ std::string utc_text(int64_t time_us, const char* date_format) {
     const std::time_t t = static_cast<std::time_t>(seconds);
     std::tm utc{};
     gmtime_r(&t, &utc);
-    char date[48];
-    std::strftime(date, sizeof date, date_format, &utc);
-    char text[72];
-    std::snprintf(text, sizeof text, "%s.%06lldZ", date, static_cast<long long>(micros));
+    // Not strftime: its %Y drops the leading zeros of years before 1000.
+    char text[96];
+    std::snprintf(text, sizeof text, compact ? "%04d%02d%02dT%02d%02d%02d.%06lldZ" : "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<long long>(micros));
     return text;
 }
 
@@ -74,8 +76,8 @@ std::optional<int64_t> parse_iso(std::string_view text) {
 
 }  // namespace
 
-std::string iso_time(int64_t time_us) { return utc_text(time_us, "%Y-%m-%dT%H:%M:%S"); }
-std::string compact_time(int64_t time_us) { return utc_text(time_us, "%Y%m%dT%H%M%S"); }
+std::string iso_time(int64_t time_us) { return utc_text(time_us, false); }
+std::string compact_time(int64_t time_us) { return utc_text(time_us, true); }
 
 std::optional<int64_t> parse_time(std::string_view text) {
     if (text.size() >= 10 && text[4] == '-') return parse_iso(text);

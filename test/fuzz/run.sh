@@ -11,23 +11,27 @@ require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address fuzz_capture_args
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address fuzz_capture_args fuzz_record_filter message-capture-parser
 
 corpus=$build/corpus
-mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address,capture_args}
+mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address,capture_args,filter}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
+# Every message of the conformance captures, as the round-trip target takes
+# them: the parser's own seed-corpus format.
+"$build/tools/message-capture-parser/message-capture-parser" -n --format corpus -o "$corpus/roundtrip" test/data/conformance 2>/dev/null
 # Inputs that once failed stay in the corpus (each also has a unit test).
 cp test/fuzz/regressions/fuzz_merge_parking/* "$corpus/merge/"
 cp test/fuzz/regressions/fuzz_capture_args/* "$corpus/capture_args/"
+cp test/fuzz/regressions/fuzz_record_filter/* "$corpus/filter/"
 python3 - "$corpus" <<'PY'
 import glob, struct, sys, hashlib
 corpus = sys.argv[1]
 types = ["version","verack","addr","addrv2","sendaddrv2","inv","getdata","notfound","getblocks","getheaders","headers",
          "block","tx","mempool","ping","pong","feefilter","sendheaders","sendcmpct","cmpctblock","getblocktxn","blocktxn",
          "filterload","filteradd","filterclear","merkleblock","getcfilters","cfilter","getcfheaders","cfheaders",
-         "getcfcheckpt","cfcheckpt","wtxidrelay","sendtxrcncl","getaddr"]
+         "getcfcheckpt","cfcheckpt","wtxidrelay","sendtxrcncl","getaddr"]  # any known type frames as a peer sends it
 n = 0
 for f in sorted(glob.glob("test/data/conformance/**/msgs_*.dat", recursive=True)):
     data = open(f, "rb").read(); pos = 0
@@ -35,8 +39,7 @@ for f in sorted(glob.glob("test/data/conformance/**/msgs_*.dat", recursive=True)
         t, cmd, ln = struct.unpack("<q12sI", data[pos:pos + 24]); p = data[pos + 24:pos + 24 + ln]; pos += 24 + ln
         c = cmd.split(b"\0")[0].decode("latin1")
         if c in types and n < 300:
-            open(f"{corpus}/roundtrip/s{n}", "wb").write(bytes([types.index(c)]) + p)
-            # the same message as a peer would frame it (regtest magic)
+            # the message as a peer would frame it (regtest magic)
             frame = bytes.fromhex("fabfb5da") + cmd + struct.pack("<I", len(p)) + hashlib.sha256(hashlib.sha256(p).digest()).digest()[:4] + p
             open(f"{corpus}/transport/s{n}", "wb").write(frame)
             n += 1
@@ -59,6 +62,14 @@ cap = cap.replace(b"\n", b"")
 open(f"{corpus}/cli/s0", "wb").write(b"F d/p/msgs_recv.dat " + cap + b"\nF d/p/session.json {\"peer_id\":1}\nd\n-o\nout.json\n-j\n2")
 open(f"{corpus}/cli/s1", "wb").write(b"F d/msgs_sent.dat " + cap + b"\nd\n-o\nd/msgs_sent.dat")
 open(f"{corpus}/cli/s2", "wb").write(b"F d/x/\nF d/msgs_recv.dat.zst \x28\xb5\x2f\xfd\nd\n--output=o.json")
+# The analysis options: formats, filters, a summary, standard input.
+for i, args in enumerate([b"-f\nndjson\n--type\nping,pong\n--not-type\ninv\n-l\n3", b"-f\npcap\n-o\no.pcap\n--chain\nregtest",
+                          b"--stats\n-f\njson\n--since\n2026-11-22T02:07:54Z\n--until\n1795313279438472",
+                          b"-f\ncorpus\n-o\nc\n--peer\n127.0.0.1\n-d\nsent", b"-a\n-\n--stdin-direction\nsent"]):
+    open(f"{corpus}/cli/a{i}", "wb").write(b"F d/127.0.0.1_8333/msgs_recv.dat " + cap + b"\nd\n" + args)
+# Filter options, one per line: type, not-type, direction, peer, file path, since, until; then a header.
+open(f"{corpus}/filter/s0", "wb").write(b"inv\nping\nrecv\n127.0.0.1\nd/127.0.0.1_8333/msgs_recv.dat\n2026-11-22T02:07:54.5Z\n1795313279438472\n" + cap[:40])
+open(f"{corpus}/filter/s1", "wb").write(b"tx,block\n\nsent\n3\nx\n2026-02-29\n2024-02-29T23:59:59.999999Z\n" + cap[24:64])
 # Addresses and descriptors of every kind (BIP173/BIP350 and Core's vectors).
 for i, a in enumerate(["bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "1AGNa15ZQXAZUgFiqJ2i7Z2DPU2J6hW62i",
                        "2N2JD6wb56AfK4tfmM6PwdVmoYk2dCKf4Br", "bcrt1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqc8gma6",
@@ -87,4 +98,5 @@ run fuzz_capture_args capture_args || status=1
 run fuzz_json_depth json || status=1
 run fuzz_merge_parking merge || status=1
 run fuzz_parser_cli cli -close_fd_mask=3 || status=1  # the parser's own output is noise here
+run fuzz_record_filter filter || status=1
 exit $status

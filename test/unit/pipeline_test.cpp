@@ -1,0 +1,192 @@
+// The pipeline's stages on their own: times, the filter, the merge passing
+// over records by header, and the order in which a format is called.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "msgcapture/format/merge.h"
+#include "msgcapture/format/utc_time.h"
+#include "msgcapture/pipeline/capture_pipeline.h"
+#include "msgcapture/pipeline/record_filter.h"
+#include "test_support.h"
+
+using namespace msgcapture;
+using namespace testsupport;
+
+TEST(Times, IsoAndMicrosecondsBothWays) {
+    EXPECT_EQ(parse_time("1795313274322264"), 1795313274322264);
+    EXPECT_EQ(parse_time("-1"), -1);
+    EXPECT_EQ(parse_time("2026-11-22T02:07:54.322264Z"), 1795313274322264);
+    EXPECT_EQ(parse_time("2026-11-22T02:07:54.322264"), 1795313274322264);
+    EXPECT_EQ(parse_time("2026-11-22T02:07:54.3Z"), 1795313274300000);
+    EXPECT_EQ(parse_time("2026-11-22T02:07:54Z"), 1795313274000000);
+    EXPECT_EQ(parse_time("2026-11-22"), 1795305600000000);
+    EXPECT_EQ(parse_time("1970-01-01T00:00:00Z"), 0);
+    EXPECT_EQ(parse_time("2024-02-29"), 1709164800000000);
+    for (const char* bad : {"", "abc", "2025-02-29", "2026-11-22T02:07:54+01:00", "2026-11-22 02:07:54", "2026-11-22T24:00:00",
+                            "2026-11-22T02:07:54.", "2026-11-22T02:07:54.1234567", "2026-1-22", "12e3", "99999999999999999999"}) {
+        EXPECT_FALSE(parse_time(bad)) << bad;
+    }
+    EXPECT_EQ(iso_time(1795313274322264), "2026-11-22T02:07:54.322264Z");
+    EXPECT_EQ(iso_time(-1), "1969-12-31T23:59:59.999999Z");
+    EXPECT_EQ(compact_time(1795313274322264), "20261122T020754.322264Z");
+    for (int64_t t : {int64_t{0}, int64_t{-1}, int64_t{1795313274322264}, int64_t{-62135596800000000}}) EXPECT_EQ(parse_time(iso_time(t)), t);
+}
+
+namespace {
+
+RecordHeader header(int64_t time, const char* type) {
+    RecordHeader h;
+    h.time_us = time;
+    std::copy_n(type, std::strlen(type), h.msgtype.begin());
+    return h;
+}
+
+CaptureFile file(const std::string& path, Direction d, const std::string& address, std::optional<SessionInfo> session = {}) {
+    return {path, d, std::move(session), session ? "20261122T020754.322264Z_3" : "", address};
+}
+
+}  // namespace
+
+TEST(RecordFilter, EachConditionAndTheirConjunction) {
+    RecordFilter f;
+    EXPECT_TRUE(f.accepts(header(5, "inv")));
+    EXPECT_FALSE(f.looks_at_records());
+    f.types = {"inv", "tx"};
+    f.not_types = {"tx"};
+    f.since_us = 10;
+    f.until_us = 20;
+    EXPECT_TRUE(f.looks_at_records());
+    EXPECT_TRUE(f.accepts(header(10, "inv")));
+    EXPECT_FALSE(f.accepts(header(20, "inv")));  // until is exclusive
+    EXPECT_FALSE(f.accepts(header(9, "inv")));
+    EXPECT_FALSE(f.accepts(header(15, "tx")));   // not-type wins
+    EXPECT_FALSE(f.accepts(header(15, "ping")));
+    RecordFilter unreadable;
+    unreadable.types = {"UNREADABLE"};
+    EXPECT_TRUE(unreadable.accepts(header(1, "\x01\x02")));
+}
+
+TEST(RecordFilter, FilesByDirectionAndPeer) {
+    const SessionInfo s{3, "[::1]:18444", "inbound", 0, "regtest", "", 0, {}};
+    const CaptureFile ours = file("cap/[__1]_18444/20261122T020754.322264Z_3/msgs_recv.dat", Direction::Received, s.address, s);
+    const CaptureFile core = file("core/127.0.0.1_50732/msgs_sent.dat", Direction::Sent, "127.0.0.1:50732");
+    const CaptureFile bare = file("x/msgs_sent.dat", Direction::Sent, "");
+    RecordFilter f;
+    f.direction = Direction::Sent;
+    EXPECT_FALSE(f.accepts_file(ours));
+    EXPECT_TRUE(f.accepts_file(core));
+    f.direction.reset();
+    for (const char* by : {"[::1]:18444", "::1", "[::1]", "3", "20261122T020754.322264Z_3", "cap/[__1]_18444/20261122T020754.322264Z_3/"}) {
+        f.peers = {by};
+        EXPECT_TRUE(f.accepts_file(ours)) << by;
+        EXPECT_FALSE(f.accepts_file(core)) << by;
+        EXPECT_FALSE(f.accepts_file(bare)) << by;
+    }
+    for (const char* by : {"127.0.0.1:50732", "127.0.0.1", "core/127.0.0.1_50732"}) {
+        f.peers = {by};
+        EXPECT_TRUE(f.accepts_file(core)) << by;
+        EXPECT_FALSE(f.accepts_file(ours)) << by;
+    }
+    f.peers = {"127.0.0.1:1", "127.0.0.2", "50732", ""};
+    EXPECT_FALSE(f.accepts_file(core));
+    EXPECT_EQ(parse_direction("recv"), Direction::Received);
+    EXPECT_EQ(parse_direction("sent"), Direction::Sent);
+    EXPECT_FALSE(parse_direction("in"));
+}
+
+namespace {
+
+// Records every call a format gets, to check the pipeline's contract.
+class RecordingFormat : public OutputFormat {
+public:
+    void begin(const std::vector<CaptureFile>& files, const Sink& out) override {
+        files_at_begin = files.size();
+        out("<");
+    }
+    void sequence(Entry& entry) override {
+        sequenced.push_back(entry.index);
+        entry.notes[0] = entry.index * 10;
+    }
+    bool write(const Entry& entry, OutputBuffer& out, MessageScratch&) const override {
+        if (entry.notes[0] != entry.index * 10) ADD_FAILURE() << "notes from sequence() did not reach write()";
+        out.append(std::string(entry.record.header.msgtype_text()) + std::to_string(entry.record.payload.size()) + ",");
+        return entry.record.header.msgtype_text() != "bad";
+    }
+    void end(uint64_t entries, const Sink& out) override { out(">" + std::to_string(entries)); }
+
+    size_t files_at_begin = 0;
+    std::vector<uint64_t> sequenced;
+};
+
+}  // namespace
+
+TEST(CapturePipeline, CallsTheFormatInOrderOnAnyNumberOfThreads) {
+    TempDir dir;
+    Bytes recv, sent;
+    for (int i = 0; i < 3000; ++i) append_record(i % 2 ? recv : sent, i, i % 7 == 0 ? "bad" : "tx", Bytes(static_cast<size_t>(i % 5), 1));
+    write_file(dir / "p" / "msgs_recv.dat", recv);
+    write_file(dir / "p" / "msgs_sent.dat", sent);
+    const std::vector<CaptureFile> files = find_capture_files({dir.path().string()});
+    std::string first;
+    for (unsigned threads : {1u, 2u, 4u}) {
+        CapturePipeline pipeline(files, RecordFilter{});
+        RecordingFormat format;
+        std::string out;
+        PipelineOptions options;
+        options.threads = threads;
+        const PipelineStats stats = pipeline.run(format, [&](std::string_view s) { out += s; }, options);
+        EXPECT_EQ(stats.entries, 3000u);
+        EXPECT_EQ(stats.entries_with_error, 429u);  // every 7th
+        EXPECT_EQ(format.files_at_begin, 2u);
+        ASSERT_EQ(format.sequenced.size(), 3000u);
+        for (uint64_t i = 0; i < 3000; ++i) ASSERT_EQ(format.sequenced[i], i);
+        EXPECT_TRUE(out.starts_with("<bad0,tx1,tx2,")) << out.substr(0, 40);
+        EXPECT_TRUE(out.ends_with(">3000"));
+        if (first.empty()) first = out;
+        EXPECT_TRUE(out == first) << threads << " threads";
+    }
+    // A filter and a limit: the files the filter drops are not even opened.
+    RecordFilter f;
+    f.direction = Direction::Sent;
+    f.types = {"tx"};
+    CapturePipeline pipeline(files, f);
+    EXPECT_EQ(pipeline.files().size(), 1u);
+    RecordingFormat format;
+    std::string out;
+    PipelineOptions options;
+    options.limit = 4;
+    pipeline.run(format, [&](std::string_view s) { out += s; }, options);
+    EXPECT_EQ(out, "<tx2,tx4,tx1,tx3,>4");
+}
+
+// The merge passes over unwanted records by header; next_header hands out none of their payloads.
+TEST(RecordMerger, PassesOverUnwantedRecordsByHeader) {
+    TempDir dir;
+    Bytes a, b;
+    append_record(a, 1, "ping", Bytes(8, 1));
+    append_record(a, 3, "inv", Bytes(37, 2));
+    append_record(b, 2, "inv", Bytes(37, 3));
+    append_record(b, 4, "ping", Bytes(8, 4));
+    write_file(dir / "a.dat", a);
+    write_file(dir / "b.dat", b);
+    auto readers = [&] {
+        std::vector<RecordReader> r;
+        r.push_back(RecordReader::open((dir / "a.dat").string()));
+        r.push_back(RecordReader::open((dir / "b.dat").string()));
+        return r;
+    };
+    RecordMerger merger(readers());
+    auto inv = [](const RecordHeader& h, size_t) { return h.msgtype_text() == "inv"; };
+    std::vector<std::pair<int64_t, uint8_t>> got;
+    while (auto m = merger.next(inv)) got.push_back({m->record.header.time_us, m->record.payload[0]});
+    EXPECT_EQ(got, (std::vector<std::pair<int64_t, uint8_t>>{{2, 3}, {3, 2}}));
+    RecordMerger headers_only(readers());
+    std::vector<int64_t> times;
+    while (auto m = headers_only.next_header([](const RecordHeader&, size_t) { return true; })) {
+        EXPECT_TRUE(m->record.payload.empty());
+        times.push_back(m->record.header.time_us);
+    }
+    EXPECT_EQ(times, (std::vector<int64_t>{1, 2, 3, 4}));
+}
