@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark on a Release build and prints the figures that
 # doc/performance.md records: parser throughput and peak memory on generated
-# captures of 20 MB and 200 MB (and the worst case for memory), the capture
+# captures of 20 MB and 200 MB (and the worst case for memory), each output
+# format and filter against reading the files (cat), the capture
 # write path against its two baselines, and a node's message rate with capture
 # off and on.
 source "$(dirname "$0")/common.sh"
@@ -46,6 +47,12 @@ for size in 20 200; do
       s = ns / 1e9
       printf "  %3d MB capture, %s: %.3f s, %.0f MB/s, %.0f messages/s, peak RSS %.1f MB\n", n, l, s, b / s / 1e6, r / s, m / 1024 }'
   done
+done
+
+echo "== parser formats and filters against cat (page cache) and the JSON array, medians of 7 alternating rounds"
+for size in 20 200; do
+  echo "  $size MB capture:"
+  contrib/bench_parser_formats.sh "$bin/tools/message-capture-parser/message-capture-parser" "$work/capture-${size}mb" 7
 done
 
 echo "== parser memory, worst case: 240 MB of maximum-size transactions of empty outputs (the most JSON per byte)"

@@ -40,18 +40,12 @@ bool write_entry(JsonWriter& w, const Record& record, Direction direction, Messa
     w.key("msgtype");
     w.string(type);
 
-    std::string_view error;
-    const std::optional<size_t> known = find_message_type(type);  // never UNREADABLE_TYPE
-    const size_t type_index = known.value_or(0);
-    if (record.status == RecordStatus::Truncated) {
-        error = ERROR_TRUNCATED;
-    } else if (record.status == RecordStatus::Oversized) {
-        error = ERROR_OVERSIZED;
-    } else if (!known) {
-        error = ERROR_UNRECOGNIZED;
-    } else {
+    const RecordKind kind = record_kind(record);
+    std::string_view error = kind.error;
+    const size_t type_index = kind.type_index.value_or(0);
+    if (kind.type_index) {
         try {
-            scratch.decode(type_index, record.payload);
+            scratch.decode(type_index, record.payload);  // decode_record's rule, without allocating
         } catch (const DecodeError&) {
             error = ERROR_UNDECODABLE;
         }
@@ -70,7 +64,7 @@ bool write_entry(JsonWriter& w, const Record& record, Direction direction, Messa
         w.key("peer");
         w.raw(peer_json);
     }
-    if (annotate) write_annotation(w, record, *annotate, scratch, error.empty() && known ? known : std::nullopt);
+    if (annotate) write_annotation(w, record, *annotate, scratch, error.empty() ? kind.type_index : std::nullopt);
     w.end_object();
     return error.empty();
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 
+#include "msgcapture/format/decode_record.h"
 #include "msgcapture/protocol/hash.h"
 
 namespace msgcapture {
@@ -33,12 +34,12 @@ CorpusFormat::CorpusFormat(std::string directory) : directory_(std::move(directo
 }
 
 bool CorpusFormat::write(const Entry& entry, OutputBuffer&, MessageScratch&) const {
-    const auto type = find_message_type(entry.record.header.msgtype_text());
-    if (!type || entry.record.status != RecordStatus::Complete) {
+    const RecordKind kind = record_kind(entry.record);
+    if (!kind.type_index) {
         ++left_out_;
         return true;
     }
-    const Bytes input = message_fuzz_input(*type, entry.record.payload);
+    const Bytes input = message_fuzz_input(*kind.type_index, entry.record.payload);
     const std::string path = directory_ + "/" + sha1_hex(input);
     if (::access(path.c_str(), F_OK) == 0) {
         ++duplicates_;

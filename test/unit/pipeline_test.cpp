@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "msgcapture/format/decode_record.h"
 #include "msgcapture/format/merge.h"
 #include "msgcapture/format/utc_time.h"
 #include "msgcapture/pipeline/capture_pipeline.h"
@@ -189,4 +190,27 @@ TEST(RecordMerger, PassesOverUnwantedRecordsByHeader) {
         times.push_back(m->record.header.time_us);
     }
     EXPECT_EQ(times, (std::vector<int64_t>{1, 2, 3, 4}));
+}
+
+TEST(DecodeRecord, AMessageOrTheContractsReason) {
+    const Bytes nonce = {1, 2, 3, 4, 5, 6, 7, 8};
+    Record r;
+    r.header = header(1, "ping");
+    r.payload = nonce;
+    DecodedRecord d = decode_record(r);
+    ASSERT_TRUE(d.message);
+    EXPECT_EQ(std::get<MsgPing>(*d.message).nonce, 0x0807060504030201u);
+    EXPECT_TRUE(d.error.empty());
+    r.payload = ByteSpan(nonce).first(3);
+    EXPECT_EQ(decode_record(r).error, ERROR_UNDECODABLE);
+    r.status = RecordStatus::Truncated;
+    EXPECT_EQ(decode_record(r).error, ERROR_TRUNCATED);
+    r.status = RecordStatus::Oversized;
+    EXPECT_EQ(decode_record(r).error, ERROR_OVERSIZED);
+    r.status = RecordStatus::Complete;
+    r.header = header(1, "futuremsg");
+    EXPECT_FALSE(decode_record(r).message);
+    EXPECT_EQ(decode_record(r).error, ERROR_UNRECOGNIZED);
+    r.header = header(1, "\x01ping");
+    EXPECT_EQ(decode_record(r).error, ERROR_UNRECOGNIZED);
 }

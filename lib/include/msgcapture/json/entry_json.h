@@ -1,19 +1,13 @@
 #pragma once
 // One capture record as a JSON entry (CAPTURE-SPEC §4).
 #include "msgcapture/format/capture_files.h"
+#include "msgcapture/format/decode_record.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/session.h"
 #include "msgcapture/json/json_writer.h"
 #include "msgcapture/protocol/message.h"
 
 namespace msgcapture {
-
-// The error strings of the contract, shared with Bitcoin Core's parser.
-inline constexpr std::string_view ERROR_UNRECOGNIZED = "Unrecognized message type.";
-inline constexpr std::string_view ERROR_UNDECODABLE = "Unable to deserialize message.";
-inline constexpr std::string_view ERROR_TRUNCATED = "Truncated record.";
-// Ours: a record that declares more than MAX_PROTOCOL_MESSAGE_LENGTH bytes.
-inline constexpr std::string_view ERROR_OVERSIZED = "Oversized record.";
 
 // Writes {"direction", "time", "size", "msgtype", "body"[, "error"]}, plus
 // "peer" when `peer_json` (from peer_label_json) is not empty, plus, when
