@@ -1,6 +1,7 @@
 #include "msgcapture/pipeline/stats_format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -86,14 +87,18 @@ Coverage coverage(const std::vector<CaptureFile>& files, const std::vector<bool>
 std::string StatsFormat::text() const {
     const Coverage cov = coverage(*files_, file_used_);
     const double seconds = static_cast<double>(last_us_ - first_us_) / 1e6;
-    auto rate = [&](uint64_t n, int decimals) { return seconds > 0 ? fixed(static_cast<double>(n) / seconds, decimals) : "n/a"; };
+    auto rate = [&](uint64_t n, int decimals) {
+        if (seconds <= 0) return std::string("n/a");
+        const double r = static_cast<double>(n) / seconds;
+        return decimals == 0 ? grouped(static_cast<uint64_t>(std::llround(r))) : fixed(r, decimals);
+    };
     std::string s;
     auto line = [&](const char* name, const std::string& value) {
         char label[32];
         std::snprintf(label, sizeof label, "%-22s", name);
         s += label + value + "\n";
     };
-    line("Files:", grouped(cov.files) + " (" + grouped(cov.sessions) + " directories, " + grouped(cov.peers) +
+    line("Files:", grouped(cov.files) + " (" + grouped(cov.sessions) + " sessions, " + grouped(cov.peers) +
                        " peers known by address)");
     line("Messages:", grouped(total_.messages));
     line("Payload bytes:", grouped(total_.bytes));

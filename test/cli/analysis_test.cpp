@@ -181,7 +181,7 @@ TEST(Analysis, StatsCountsEqualTheCountsOfTheFullOutput) {
     ASSERT_EQ(text.exit_code, 0) << text.err;
     EXPECT_NE(text.out.find("Messages:             625\n"), std::string::npos) << text.out;
     EXPECT_NE(text.out.find("First message:        2026-11-22T02:07:54.322264Z"), std::string::npos) << text.out;
-    EXPECT_NE(text.out.find("Files:                8 (4 directories, 4 peers known by address)"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("Files:                8 (4 sessions, 4 peers known by address)"), std::string::npos) << text.out;
 }
 
 // Every transaction's wtxid, from --annotate, is a hash that some inv or
