@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "msgcapture/format/capture_fs.h"
+
 namespace msgcapture {
 namespace {
 
@@ -93,6 +95,9 @@ private:
     bool dirty_ = false;
     Clock::time_point first_unflushed_{};
 };
+
+CaptureWriter::CaptureWriter(CaptureOptions options, Logger log)
+    : CaptureWriter(std::move(options), posix_capture_fs(), std::move(log)) {}
 
 CaptureWriter::CaptureWriter(CaptureOptions options, std::shared_ptr<CaptureFs> fs, Logger log)
     : options_(std::move(options)), fs_(std::move(fs)), log_(std::move(log)) {}

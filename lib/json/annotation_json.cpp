@@ -1,4 +1,4 @@
-#include "annotation_json.h"
+#include "msgcapture/json/annotation_json.h"
 
 #include <string>
 #include <type_traits>

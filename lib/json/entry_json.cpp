@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "annotation_json.h"
+#include "msgcapture/json/annotation_json.h"
 #include "msgcapture/json/message_json.h"
 
 namespace msgcapture {
 std::string peer_label_json(const CaptureFile& file) {
     if (!file.session && file.peer_address.empty()) return {};
-    JsonBuffer out;
+    OutputBuffer out;
     JsonWriter w(out);
     w.begin_object();
     if (file.session) {

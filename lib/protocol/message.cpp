@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "msgcapture/protocol/codec.h"
+
 namespace msgcapture {
 namespace {
 
@@ -26,6 +28,10 @@ void decode_into(KnownMessages::Tuple& slots, size_t index, ByteSpan payload, st
 }
 
 }  // namespace
+
+Bytes encode_message(const Message& m) {
+    return std::visit([](const auto& msg) { return encode_payload(msg); }, m);
+}
 
 std::optional<size_t> find_message_type(std::string_view type) {
     const auto& types = KnownMessages::types;

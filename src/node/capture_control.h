@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/format/capture_fs.h"
 #include "msgcapture/format/capture_writer.h"
 #include "node/net_events.h"
 

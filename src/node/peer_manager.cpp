@@ -15,6 +15,8 @@
 #include "chain/block_check.h"
 #include "net/netaddress.h"
 
+#include "msgcapture/protocol/codec.h"
+
 namespace node {
 
 using namespace msgcapture;

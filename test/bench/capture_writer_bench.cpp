@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <random>
 
+#include "msgcapture/format/capture_fs.h"
 #include "msgcapture/format/capture_writer.h"
 #include "msgcapture/format/record.h"
 

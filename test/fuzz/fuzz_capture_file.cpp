@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     msgcapture::RecordReader reader(msgcapture::memory_byte_source({data, data + size}), "fuzz");
     msgcapture::MessageScratch scratch;
     msgcapture::Record record;
-    msgcapture::JsonBuffer out;
+    msgcapture::OutputBuffer out;
     while (reader.next(record)) {
         out.clear();
         msgcapture::JsonWriter w(out);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `cmake --install` ships beside the programs: man pages generated from
 # --help, the parser's bash completion (offering every option --help lists),
-# and the systemd unit pointing at the installed bitcoind.
+# the systemd unit pointing at the installed bitcoind, and the library's
+# headers: the stable API alone, each one compiling on its own.
 build_dir=$1
 source_dir=$2
 source "$source_dir/contrib/common.sh"
@@ -42,5 +43,19 @@ grep -q "^ExecStart=$prefix/bin/bitcoind -daemonwait" "$unit" || fail "the unit 
 for line in Type=forking PIDFile=/run/bitcoind/bitcoind.pid 'ExecReload=/bin/kill -HUP $MAINPID' ProtectSystem=full \
             ProtectHome=true NoNewPrivileges=true PrivateDevices=true MemoryDenyWriteExecute=true PrivateTmp=true; do
   grep -qxF "$line" "$unit" || fail "the unit lacks $line"
+done
+# The library's installed headers: none of the project's internal ones (codec
+# machinery, the JSON writer, the file-system seam), no detail:: namespace,
+# and each compiles with nothing but the installed include directory.
+headers=$(cd "$prefix/include" && find msgcapture -name '*.h' | sort)
+[ -n "$headers" ] || fail "no library headers installed"
+for internal in msgcapture/protocol/codec.h msgcapture/protocol/stream.h msgcapture/format/capture_fs.h \
+                msgcapture/json/json_writer.h msgcapture/json/message_json.h msgcapture/json/entry_json.h; do
+  [ ! -e "$prefix/include/$internal" ] || fail "the internal header $internal is installed"
+done
+! grep -rn "detail::" "$prefix/include/msgcapture" || fail "an installed header uses a detail:: namespace"
+for header in $headers; do
+  echo "#include \"$header\"" | c++ -std=c++20 -fsyntax-only -I"$prefix/include" -x c++ - 2> "$work/header.log" ||
+    fail "$header does not compile on its own against the installed headers: $(head -3 "$work/header.log")"
 done
 echo "install OK"

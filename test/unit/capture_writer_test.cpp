@@ -7,6 +7,7 @@
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader
 #include <zstd.h>
 
+#include "msgcapture/format/capture_fs.h"
 #include "msgcapture/format/capture_writer.h"
 #include "msgcapture/format/record_reader.h"
 #include "test_support.h"

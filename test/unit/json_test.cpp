@@ -19,7 +19,7 @@ namespace {
 
 template <class M>
 json body_json(const M& m) {
-    JsonBuffer out;
+    OutputBuffer out;
     JsonWriter w(out);
     write_message_body(w, m);
     return json::parse(out.view());
@@ -33,7 +33,7 @@ json entry_json(std::string_view type, const Bytes& payload, RecordStatus status
     r.header.length = declared ? declared : static_cast<uint32_t>(payload.size());
     r.payload = payload;
     r.status = status;
-    JsonBuffer out;
+    OutputBuffer out;
     JsonWriter w(out);
     MessageScratch scratch;
     write_entry(w, r, Direction::Received, scratch);
@@ -59,7 +59,7 @@ Bytes base32_decode(std::string_view s) {
 }  // namespace
 
 TEST(JsonWriter, EscapesStringsAndWritesExactIntegers) {
-    JsonBuffer out;
+    OutputBuffer out;
     JsonWriter w(out);
     w.begin_object();
     w.key("s");
@@ -80,7 +80,7 @@ TEST(JsonWriter, EscapesStringsAndWritesExactIntegers) {
 }
 
 TEST(JsonWriter, ControlCharactersUseUnicodeEscapes) {
-    JsonBuffer out;
+    OutputBuffer out;
     JsonWriter w(out);
     w.string("\n\x1f");
     EXPECT_EQ(out.view(), "\"\\u000a\\u001f\"");
@@ -103,7 +103,7 @@ TEST(JsonWriter, HexMatchesAByteAtATimeReference) {
             std::snprintf(pair, sizeof pair, "%02x", bytes[length - 1 - i]);
             backward += pair;
         }
-        JsonBuffer out;
+        OutputBuffer out;
         JsonWriter w(out);
         w.hex(bytes);
         EXPECT_EQ(out.view(), forward + "\"") << length;
@@ -122,7 +122,7 @@ TEST(JsonWriter, IntegersMatchToString) {
         for (uint64_t v : {p - 1, p, p + 1, 10 * p - 1}) values.push_back(v);
     }
     for (uint64_t v : values) {
-        JsonBuffer out;
+        OutputBuffer out;
         JsonWriter w(out);
         w.number(v);
         EXPECT_EQ(out.view(), std::to_string(v));
@@ -137,8 +137,8 @@ TEST(JsonWriter, IntegersMatchToString) {
     }
 }
 
-TEST(JsonBuffer, GrowsPastItsCapacityKeepingTheText) {
-    JsonBuffer out;
+TEST(OutputBuffer, GrowsPastItsCapacityKeepingTheText) {
+    OutputBuffer out;
     std::string expected;
     for (int i = 0; i < 10000; ++i) {
         std::string piece = std::to_string(i) + ",";
@@ -147,7 +147,7 @@ TEST(JsonBuffer, GrowsPastItsCapacityKeepingTheText) {
     }
     out.append("");
     EXPECT_EQ(out.view(), expected);
-    JsonBuffer moved = std::move(out);
+    OutputBuffer moved = std::move(out);
     EXPECT_EQ(moved.view(), expected);
     EXPECT_TRUE(out.empty());
 }

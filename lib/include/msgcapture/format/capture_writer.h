@@ -16,11 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "msgcapture/format/capture_fs.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/session.h"
 
 namespace msgcapture {
+
+class CaptureFs;  // the file-system seam (internal; tests swap in a failing one)
 
 struct CaptureOptions {
     std::string root;                 // <datadir>/[<chain>/]message_capture
@@ -39,6 +40,9 @@ public:
     using Clock = std::chrono::steady_clock;
     using Logger = std::function<void(const std::string&)>;
 
+    // Writes to the disk.
+    CaptureWriter(CaptureOptions options, Logger log);
+    // Writes through `fs` (the project's tests give one that fails on cue).
     CaptureWriter(CaptureOptions options, std::shared_ptr<CaptureFs> fs, Logger log);
     ~CaptureWriter();  // flushes and closes everything
     CaptureWriter(const CaptureWriter&) = delete;

@@ -12,15 +12,13 @@
 
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record.h"
-#include "msgcapture/json/json_buffer.h"
+#include "msgcapture/output_buffer.h"
 #include "msgcapture/protocol/message.h"
 
 namespace msgcapture {
 
 // Where output goes, chunk by chunk, in order.
 using Sink = std::function<void(std::string_view)>;
-// A worker's output for its entries; text or binary.
-using OutputBuffer = JsonBuffer;
 
 // One chosen record on its way out.
 struct Entry {

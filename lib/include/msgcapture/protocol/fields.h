@@ -25,16 +25,14 @@ enum class Wire {
     WithTxCount,  // block header followed by a CompactSize tx count (headers message)
 };
 
-namespace detail {
 // Accepts any field so that `Described` can ask whether T::fields exists.
-struct ProbeVisitor {
+struct FieldProbe {
     template <class F>
     void operator()(const char*, F&, Wire = Wire::Default);
 };
-}  // namespace detail
 
 // A structure whose wire form and JSON come from its field list.
 template <class T>
-concept Described = requires(T& t, detail::ProbeVisitor& p) { T::fields(p, t); };
+concept Described = requires(T& t, FieldProbe& p) { T::fields(p, t); };
 
 }  // namespace msgcapture

@@ -7,7 +7,8 @@
 #include <type_traits>
 #include <variant>
 
-#include "msgcapture/protocol/codec.h"
+#include "msgcapture/errors.h"
+#include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/messages.h"
 
 namespace msgcapture {
@@ -31,19 +32,18 @@ using KnownMessages = MessageList<
 
 using Message = KnownMessages::Variant;
 
-namespace detail {
+// The position of message M in a MessageList.
 template <class M, class... Ms>
-constexpr size_t index_in(const MessageList<Ms...>*) {
+constexpr size_t index_in_list(const MessageList<Ms...>*) {
     size_t i = 0;
     (void)((std::is_same_v<M, Ms> ? false : (++i, true)) && ...);
     return i;
 }
-}  // namespace detail
 
 // The position of message M in KnownMessages, as a constant, so that code can
 // dispatch on a type index with `switch` rather than compare strings.
 template <class M>
-inline constexpr size_t message_index = detail::index_in<M>(static_cast<const KnownMessages*>(nullptr));
+inline constexpr size_t message_index = index_in_list<M>(static_cast<const KnownMessages*>(nullptr));
 
 // Position of `type` in KnownMessages, or nullopt for a type we do not know.
 std::optional<size_t> find_message_type(std::string_view type);
@@ -55,9 +55,8 @@ inline std::string_view message_type(const Message& m) {
     return std::visit([](const auto& msg) { return std::decay_t<decltype(msg)>::TYPE; }, m);
 }
 
-inline Bytes encode_message(const Message& m) {
-    return std::visit([](const auto& msg) { return encode_payload(msg); }, m);
-}
+// The payload of a message, as it goes on the wire.
+Bytes encode_message(const Message& m);
 
 // One reusable instance of every message: decoding into it again reuses the
 // memory of earlier messages, which keeps a long capture from allocating per

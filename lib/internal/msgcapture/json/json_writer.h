@@ -6,14 +6,14 @@
 #include <cstring>
 #include <string_view>
 
-#include "msgcapture/json/json_buffer.h"
+#include "msgcapture/output_buffer.h"
 #include "msgcapture/protocol/bytes.h"
 
 namespace msgcapture {
 
 class JsonWriter {
 public:
-    explicit JsonWriter(JsonBuffer& out) : out_(out) {}
+    explicit JsonWriter(OutputBuffer& out) : out_(out) {}
 
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
@@ -70,7 +70,7 @@ private:
         need_separator_ = true;
     }
 
-    JsonBuffer& out_;
+    OutputBuffer& out_;
     bool need_separator_ = false;
 };
 

@@ -1,8 +1,9 @@
 #pragma once
-// The text buffer the JSON writer appends to. A JSON entry is dozens of tiny
-// appends (a quote, a key, ", "); std::string's append is an out-of-line call
-// into the standard library and zero-fills when resized, which cost more than
-// the bytes themselves. Here an append is an inlined capacity check and a copy.
+// The buffer output formats append to (the JSON writer, pcap packets). A JSON
+// entry is dozens of tiny appends (a quote, a key, ", "); std::string's append
+// is an out-of-line call into the standard library and zero-fills when
+// resized, which cost more than the bytes themselves. Here an append is an
+// inlined capacity check and a copy.
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -10,14 +11,14 @@
 
 namespace msgcapture {
 
-class JsonBuffer {
+class OutputBuffer {
 public:
-    JsonBuffer() = default;
-    ~JsonBuffer();
-    JsonBuffer(JsonBuffer&& other) noexcept;
-    JsonBuffer& operator=(JsonBuffer&& other) noexcept;
-    JsonBuffer(const JsonBuffer&) = delete;
-    JsonBuffer& operator=(const JsonBuffer&) = delete;
+    OutputBuffer() = default;
+    ~OutputBuffer();
+    OutputBuffer(OutputBuffer&& other) noexcept;
+    OutputBuffer& operator=(OutputBuffer&& other) noexcept;
+    OutputBuffer(const OutputBuffer&) = delete;
+    OutputBuffer& operator=(const OutputBuffer&) = delete;
 
     std::string_view view() const { return {data_, size_}; }
     std::string str() const { return std::string(view()); }

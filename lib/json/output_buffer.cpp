@@ -1,4 +1,4 @@
-#include "msgcapture/json/json_buffer.h"
+#include "msgcapture/output_buffer.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -7,14 +7,14 @@
 
 namespace msgcapture {
 
-JsonBuffer::~JsonBuffer() { std::free(data_); }
+OutputBuffer::~OutputBuffer() { std::free(data_); }
 
-JsonBuffer::JsonBuffer(JsonBuffer&& other) noexcept
+OutputBuffer::OutputBuffer(OutputBuffer&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       capacity_(std::exchange(other.capacity_, 0)) {}
 
-JsonBuffer& JsonBuffer::operator=(JsonBuffer&& other) noexcept {
+OutputBuffer& OutputBuffer::operator=(OutputBuffer&& other) noexcept {
     if (this != &other) {
         std::free(data_);
         data_ = std::exchange(other.data_, nullptr);
@@ -24,7 +24,7 @@ JsonBuffer& JsonBuffer::operator=(JsonBuffer&& other) noexcept {
     return *this;
 }
 
-void JsonBuffer::grow(size_t n) {
+void OutputBuffer::grow(size_t n) {
     // Doubling keeps appends amortised constant; 256 avoids tiny first steps.
     size_t capacity = std::max<size_t>(capacity_ * 2, 256);
     if (capacity - size_ < n) capacity = size_ + n;
