@@ -58,4 +58,12 @@ for header in $headers; do
   echo "#include \"$header\"" | c++ -std=c++20 -fsyntax-only -I"$prefix/include" -x c++ - 2> "$work/header.log" ||
     fail "$header does not compile on its own against the installed headers: $(head -3 "$work/header.log")"
 done
+# Beside the static library, a shared one that exports the API alone.
+so=$(find "$prefix" -name 'libmsgcapture.so' | head -1)
+[ -n "$so" ] && [ -n "$(find "$prefix" -name 'libmsgcapture.a')" ] || fail "the static and shared libraries are not both installed"
+exported=$(nm -D --defined-only -C "$so")
+grep -q "msgcapture::CapturePipeline::run" <<<"$exported" || fail "the shared library does not export the pipeline"
+! grep -E "msgcapture::(JsonWriter|OrderedWork|ByteReader::|detail::)" <<<"$exported" ||
+  fail "the shared library exports internal symbols (they should be hidden)"
+[ -n "$(find "$prefix" -name msgcapture.pc)" ] || fail "no pkg-config file"
 echo "install OK"

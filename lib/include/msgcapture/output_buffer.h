@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "msgcapture/export.h"
+
 namespace msgcapture {
 
-class OutputBuffer {
+class MSGCAPTURE_EXPORT OutputBuffer {
 public:
     OutputBuffer() = default;
     ~OutputBuffer();

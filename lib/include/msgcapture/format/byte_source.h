@@ -7,19 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/errors.h"
 
 namespace msgcapture {
 
 // Where a source can be reopened: at `file_offset` in the file, which is
 // `stream_offset` in the (decompressed) stream, then `skip` bytes on.
-struct SourcePosition {
+struct MSGCAPTURE_EXPORT SourcePosition {
     uint64_t file_offset = 0;
     uint64_t stream_offset = 0;
     uint64_t skip = 0;
 };
 
-class ByteSource {
+class MSGCAPTURE_EXPORT ByteSource {
 public:
     virtual ~ByteSource() = default;
     // Reads up to `n` bytes; returns 0 only at the end. Throws ReadError.
@@ -48,9 +49,9 @@ inline constexpr int MAX_ZSTD_WINDOW_LOG = 23;  // 8 MiB
 
 // Opens `path`, decompressing when its name ends in ".zst", reading from
 // `at` on (see position_of). Throws ReadError.
-std::unique_ptr<ByteSource> open_byte_source(const std::string& path, const SourcePosition& at = {});
+MSGCAPTURE_EXPORT std::unique_ptr<ByteSource> open_byte_source(const std::string& path, const SourcePosition& at = {});
 
 // Bytes already in memory (records received over a pipe, fuzz inputs).
-std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data);
+MSGCAPTURE_EXPORT std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data);
 
 }  // namespace msgcapture

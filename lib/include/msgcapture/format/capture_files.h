@@ -4,13 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/record_reader.h"
 #include "msgcapture/format/session.h"
 
 namespace msgcapture {
 
-struct CaptureFile {
+struct MSGCAPTURE_EXPORT CaptureFile {
     std::string path;
     Direction direction;
     // From session.json beside the file (our node writes one per connection;
@@ -29,7 +30,7 @@ struct CaptureFile {
 // ReadError for a path that does not exist and for a directory (at any
 // depth) that cannot be read. A session.json over MAX_SESSION_JSON_BYTES or
 // nested deeper than MAX_SESSION_JSON_DEPTH labels nothing, with a warning.
-std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn = {});
+MSGCAPTURE_EXPORT std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn = {});
 
 inline constexpr const char* STANDARD_INPUT_PATH = "/dev/stdin";
 
@@ -39,6 +40,6 @@ inline constexpr size_t MAX_SESSION_JSON_BYTES = 1024 * 1024;  // room for MAX_C
 inline constexpr size_t MAX_SESSION_JSON_DEPTH = 8;
 
 // True for names the directory search picks up.
-bool is_capture_file_name(std::string_view file_name);
+MSGCAPTURE_EXPORT bool is_capture_file_name(std::string_view file_name);
 
 }  // namespace msgcapture

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/session.h"
 
@@ -23,7 +24,7 @@ namespace msgcapture {
 
 class CaptureFs;  // the file-system seam (internal; tests swap in a failing one)
 
-struct CaptureOptions {
+struct MSGCAPTURE_EXPORT CaptureOptions {
     std::string root;                 // <datadir>/[<chain>/]message_capture
     uint64_t max_bytes = 0;           // total budget of record bytes; 0 = no limit
     bool compress = false;            // write msgs_*.dat.zst
@@ -35,7 +36,7 @@ struct CaptureOptions {
     size_t max_sessions_per_minute = 300;
 };
 
-class CaptureWriter {
+class MSGCAPTURE_EXPORT CaptureWriter {
 public:
     using Clock = std::chrono::steady_clock;
     using Logger = std::function<void(const std::string&)>;

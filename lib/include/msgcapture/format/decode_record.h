@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/protocol/message.h"
 
@@ -19,18 +20,18 @@ inline constexpr std::string_view ERROR_OVERSIZED = "Oversized record.";
 
 // A record's message type, when its payload can be given to the decoder:
 // its index in KnownMessages; otherwise the reason (torn, oversized, unknown type).
-struct RecordKind {
+struct MSGCAPTURE_EXPORT RecordKind {
     std::optional<size_t> type_index;
     std::string_view error;  // empty when type_index is set
 };
-RecordKind record_kind(const Record& record);
+MSGCAPTURE_EXPORT RecordKind record_kind(const Record& record);
 
-struct DecodedRecord {
+struct MSGCAPTURE_EXPORT DecodedRecord {
     std::optional<Message> message;
     std::string_view error;  // one of the ERROR_* reasons when there is no message
 };
 
 // Decodes a record's payload. Never throws for bad payloads: the reason is in `error`.
-DecodedRecord decode_record(const Record& record);
+MSGCAPTURE_EXPORT DecodedRecord decode_record(const Record& record);
 
 }  // namespace msgcapture

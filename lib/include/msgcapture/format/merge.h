@@ -15,16 +15,17 @@
 #include <queue>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/record_reader.h"
 
 namespace msgcapture {
 
-struct MergeLimits {
+struct MSGCAPTURE_EXPORT MergeLimits {
     size_t max_open_files = 256;
     size_t max_decoder_bytes = 128u << 20;
 };
 
-class RecordMerger {
+class MSGCAPTURE_EXPORT RecordMerger {
 public:
     // `warn` is told once per file whose time goes backwards.
     explicit RecordMerger(std::vector<RecordReader> readers, WarningHandler warn = {}, MergeLimits limits = {});

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "msgcapture/export.h"
 #include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/constants.h"
 
@@ -16,13 +17,13 @@ inline constexpr size_t RECORD_HEADER_SIZE = 8 + MESSAGE_TYPE_SIZE + 4;
 enum class Direction { Received, Sent };
 
 // "recv" or "sent", as the JSON prints it.
-std::string_view direction_name(Direction d);
+MSGCAPTURE_EXPORT std::string_view direction_name(Direction d);
 
 // A capture file's direction comes from its name: "recv" in the name without
 // its .dat / .dat.zst extension means received, anything else sent.
-Direction direction_from_file_name(std::string_view file_name);
+MSGCAPTURE_EXPORT Direction direction_from_file_name(std::string_view file_name);
 
-struct RecordHeader {
+struct MSGCAPTURE_EXPORT RecordHeader {
     int64_t time_us = 0;
     std::array<char, MESSAGE_TYPE_SIZE> msgtype{};
     uint32_t length = 0;
@@ -36,7 +37,7 @@ struct RecordHeader {
 
 inline constexpr std::string_view UNREADABLE_TYPE = "UNREADABLE";
 
-RecordHeader parse_record_header(const uint8_t* bytes);
+MSGCAPTURE_EXPORT RecordHeader parse_record_header(const uint8_t* bytes);
 
 enum class RecordStatus {
     Complete,
@@ -44,7 +45,7 @@ enum class RecordStatus {
     Oversized,  // declares more than MAX_PROTOCOL_MESSAGE_LENGTH and the file goes on
 };
 
-struct Record {
+struct MSGCAPTURE_EXPORT Record {
     RecordHeader header;
     ByteSpan payload;  // valid until the reader that produced it moves on
     RecordStatus status = RecordStatus::Complete;
@@ -52,6 +53,6 @@ struct Record {
 };
 
 // Appends one encoded record to `out`.
-void append_record(Bytes& out, int64_t time_us, std::string_view msgtype, ByteSpan payload);
+MSGCAPTURE_EXPORT void append_record(Bytes& out, int64_t time_us, std::string_view msgtype, ByteSpan payload);
 
 }  // namespace msgcapture

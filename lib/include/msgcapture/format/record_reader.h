@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/byte_source.h"
 #include "msgcapture/format/record.h"
 
@@ -25,7 +26,7 @@ using WarningHandler = std::function<void(const std::string&)>;
 // Spare read buffers shared by the readers of one merge: a large record's
 // buffer goes back here once the record is consumed, for the next large
 // record of any file, so that memory follows the records held, not the files.
-class BufferPool {
+class MSGCAPTURE_EXPORT BufferPool {
 public:
     struct Buffer {
         std::unique_ptr<uint8_t[]> data;
@@ -39,7 +40,7 @@ private:
     std::vector<Buffer> spare_;
 };
 
-class RecordReader {
+class MSGCAPTURE_EXPORT RecordReader {
 public:
     // `name` labels warnings and errors (usually the path).
     RecordReader(std::unique_ptr<ByteSource> source, std::string name, WarningHandler warn = {});

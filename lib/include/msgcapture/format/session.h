@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "msgcapture/export.h"
+
 namespace msgcapture {
 
 // A session's capture may pause and resume this many times; past it, the
@@ -13,13 +15,13 @@ namespace msgcapture {
 inline constexpr size_t MAX_CAPTURE_INTERVALS = 10'000;
 
 // A span of a session in which capture was on; no end while it still is.
-struct CaptureInterval {
+struct MSGCAPTURE_EXPORT CaptureInterval {
     int64_t start_us = 0;
     std::optional<int64_t> end_us;
     bool operator==(const CaptureInterval&) const = default;
 };
 
-struct SessionInfo {
+struct MSGCAPTURE_EXPORT SessionInfo {
     int64_t peer_id = 0;
     std::string address;          // as the node prints it: 127.0.0.1:18444, [::1]:8333
     std::string connection_type;  // inbound, outbound-full-relay, block-relay-only, manual, feeler, addr-fetch
@@ -35,25 +37,25 @@ struct SessionInfo {
     bool operator==(const SessionInfo&) const = default;
 };
 
-std::string session_to_json(const SessionInfo& info);
+MSGCAPTURE_EXPORT std::string session_to_json(const SessionInfo& info);
 
 // The spans between capture intervals, within [first start, last end]:
 // each is (off_from_us, on_again_us). Empty when capture never paused.
-std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info);
+MSGCAPTURE_EXPORT std::vector<std::pair<int64_t, int64_t>> capture_gaps(const SessionInfo& info);
 // nullopt when the text is not a session.json we understand.
-std::optional<SessionInfo> session_from_json(const std::string& text);
+MSGCAPTURE_EXPORT std::optional<SessionInfo> session_from_json(const std::string& text);
 
 // A warning for a reader, when capture of the session paused: which spans
 // of the session the files do not cover. Empty when it never paused.
-std::string capture_gap_warning(const SessionInfo& info);
+MSGCAPTURE_EXPORT std::string capture_gap_warning(const SessionInfo& info);
 
 // `<addr>_<port>`: the address as printed, with every ':' replaced by '_'
 // (the names Bitcoin Core gives its capture directories, and ours).
-std::string peer_directory_name(const std::string& address);
+MSGCAPTURE_EXPORT std::string peer_directory_name(const std::string& address);
 // The inverse, for a name that is one (CAPTURE-SPEC §4): IPv4, bracketed
 // IPv6, .onion or .b32.i2p, and a port; "[__1]_8333" gives "[::1]:8333".
-std::optional<std::string> address_from_peer_directory_name(std::string_view name);
+MSGCAPTURE_EXPORT std::optional<std::string> address_from_peer_directory_name(std::string_view name);
 // `20261122T014915.123456Z_7`: start time in UTC and peer id; sorts chronologically.
-std::string session_directory_name(int64_t start_time_us, int64_t peer_id);
+MSGCAPTURE_EXPORT std::string session_directory_name(int64_t start_time_us, int64_t peer_id);
 
 }  // namespace msgcapture

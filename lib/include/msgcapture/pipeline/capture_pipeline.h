@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record_reader.h"
 #include "msgcapture/pipeline/output_format.h"
@@ -16,7 +17,7 @@
 
 namespace msgcapture {
 
-struct PipelineOptions {
+struct MSGCAPTURE_EXPORT PipelineOptions {
     // Formatting runs on this many threads (0: one per core; 1: only the caller's).
     unsigned threads = 0;
     std::optional<uint64_t> limit;  // stop after this many entries
@@ -24,12 +25,12 @@ struct PipelineOptions {
     std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
-struct PipelineStats {
+struct MSGCAPTURE_EXPORT PipelineStats {
     uint64_t entries = 0;
     uint64_t entries_with_error = 0;
 };
 
-class CapturePipeline {
+class MSGCAPTURE_EXPORT CapturePipeline {
 public:
     // Keeps the files `filter` accepts and opens each now, so that an
     // unreadable input fails before any output. Throws ReadError.

@@ -9,14 +9,15 @@
 #include <cstdint>
 #include <string>
 
+#include "msgcapture/export.h"
 #include "msgcapture/pipeline/output_format.h"
 
 namespace msgcapture {
 
 // The fuzz target's input for a payload of a known type.
-Bytes message_fuzz_input(size_t type_index, ByteSpan payload);
+MSGCAPTURE_EXPORT Bytes message_fuzz_input(size_t type_index, ByteSpan payload);
 
-class CorpusFormat : public OutputFormat {
+class MSGCAPTURE_EXPORT CorpusFormat : public OutputFormat {
 public:
     // Creates `directory` if it does not exist. Throws WriteError.
     explicit CorpusFormat(std::string directory);

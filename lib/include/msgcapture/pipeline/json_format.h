@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/pipeline/output_format.h"
 
 namespace msgcapture {
 
-class JsonFormat : public OutputFormat {
+class MSGCAPTURE_EXPORT JsonFormat : public OutputFormat {
 public:
     enum class Layout { Array, Lines };
     // `annotate`: each entry also gets "annotation" (see entry_json.h).

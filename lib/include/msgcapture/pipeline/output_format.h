@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record.h"
 #include "msgcapture/output_buffer.h"
@@ -21,7 +22,7 @@ namespace msgcapture {
 using Sink = std::function<void(std::string_view)>;
 
 // One chosen record on its way out.
-struct Entry {
+struct MSGCAPTURE_EXPORT Entry {
     Record record;                  // its payload is valid during write()
     const CaptureFile* file = nullptr;
     size_t source = 0;              // the file's index in the pipeline's files()
@@ -29,7 +30,7 @@ struct Entry {
     std::array<uint64_t, 2> notes{};  // a format's own, set by sequence() for write()
 };
 
-class OutputFormat {
+class MSGCAPTURE_EXPORT OutputFormat {
 public:
     virtual ~OutputFormat() = default;
 

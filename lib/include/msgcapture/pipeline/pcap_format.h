@@ -17,11 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/pipeline/output_format.h"
 
 namespace msgcapture {
 
-class PcapFormat : public OutputFormat {
+class MSGCAPTURE_EXPORT PcapFormat : public OutputFormat {
 public:
     // `chain` names the network (its magic and default port) for files whose
     // session.json does not; "" guesses from the path (a regtest, testnet3,

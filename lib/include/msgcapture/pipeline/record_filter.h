@@ -8,13 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/format/capture_files.h"
 #include "msgcapture/format/record.h"
 
 namespace msgcapture {
 
 // Every condition that is set must hold (they combine with AND).
-struct RecordFilter {
+struct MSGCAPTURE_EXPORT RecordFilter {
     std::vector<std::string> types;      // "msgtype" is one of these (when any are given)
     std::vector<std::string> not_types;  // "msgtype" is none of these
     std::optional<Direction> direction;
@@ -32,6 +33,6 @@ struct RecordFilter {
 };
 
 // "recv" or "sent".
-std::optional<Direction> parse_direction(std::string_view text);
+MSGCAPTURE_EXPORT std::optional<Direction> parse_direction(std::string_view text);
 
 }  // namespace msgcapture

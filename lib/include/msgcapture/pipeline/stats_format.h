@@ -11,11 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/pipeline/output_format.h"
 
 namespace msgcapture {
 
-class StatsFormat : public OutputFormat {
+class MSGCAPTURE_EXPORT StatsFormat : public OutputFormat {
 public:
     enum class Style { Text, Json };
     explicit StatsFormat(Style style = Style::Text) : style_(style) {}

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "msgcapture/export.h"
+
 namespace msgcapture {
 
 using Bytes = std::vector<uint8_t>;
@@ -14,15 +16,15 @@ using ByteSpan = std::span<const uint8_t>;
 
 // Writes the lowercase hex form of `bytes` (2 characters per byte) at `out`;
 // returns one past the last character written.
-char* write_hex(char* out, ByteSpan bytes);
+MSGCAPTURE_EXPORT char* write_hex(char* out, ByteSpan bytes);
 // The same with the bytes taken last to first (how hashes are displayed).
-char* write_reversed_hex(char* out, ByteSpan bytes);
+MSGCAPTURE_EXPORT char* write_reversed_hex(char* out, ByteSpan bytes);
 
 // Appends the lowercase hex form of `bytes` to `out`.
-void append_hex(std::string& out, ByteSpan bytes);
-std::string to_hex(ByteSpan bytes);
+MSGCAPTURE_EXPORT void append_hex(std::string& out, ByteSpan bytes);
+MSGCAPTURE_EXPORT std::string to_hex(ByteSpan bytes);
 
 // Parses hex text (either case); nullopt when it is not whole bytes of hex.
-std::optional<Bytes> from_hex(std::string_view hex);
+MSGCAPTURE_EXPORT std::optional<Bytes> from_hex(std::string_view hex);
 
 }  // namespace msgcapture

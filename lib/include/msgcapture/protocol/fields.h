@@ -13,6 +13,8 @@
 #include <concepts>
 #include <type_traits>
 
+#include "msgcapture/export.h"
+
 namespace msgcapture {
 
 enum class Wire {
@@ -26,7 +28,7 @@ enum class Wire {
 };
 
 // Accepts any field so that `Described` can ask whether T::fields exists.
-struct FieldProbe {
+struct MSGCAPTURE_EXPORT FieldProbe {
     template <class F>
     void operator()(const char*, F&, Wire = Wire::Default);
 };

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "msgcapture/export.h"
 #include "msgcapture/errors.h"
 #include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/messages.h"
@@ -14,7 +15,7 @@
 namespace msgcapture {
 
 template <class... Ms>
-struct MessageList {
+struct MSGCAPTURE_EXPORT MessageList {
     using Variant = std::variant<Ms...>;
     using Tuple = std::tuple<Ms...>;
     static constexpr size_t size = sizeof...(Ms);
@@ -46,22 +47,22 @@ template <class M>
 inline constexpr size_t message_index = index_in_list<M>(static_cast<const KnownMessages*>(nullptr));
 
 // Position of `type` in KnownMessages, or nullopt for a type we do not know.
-std::optional<size_t> find_message_type(std::string_view type);
+MSGCAPTURE_EXPORT std::optional<size_t> find_message_type(std::string_view type);
 
 // Decodes a payload of a known type; throws DecodeError when it cannot.
-Message decode_message(size_t type_index, ByteSpan payload);
+MSGCAPTURE_EXPORT Message decode_message(size_t type_index, ByteSpan payload);
 
 inline std::string_view message_type(const Message& m) {
     return std::visit([](const auto& msg) { return std::decay_t<decltype(msg)>::TYPE; }, m);
 }
 
 // The payload of a message, as it goes on the wire.
-Bytes encode_message(const Message& m);
+MSGCAPTURE_EXPORT Bytes encode_message(const Message& m);
 
 // One reusable instance of every message: decoding into it again reuses the
 // memory of earlier messages, which keeps a long capture from allocating per
 // message. `decode` returns the type index it filled.
-class MessageScratch {
+class MSGCAPTURE_EXPORT MessageScratch {
 public:
     // Throws DecodeError when the payload cannot be decoded.
     void decode(size_t type_index, ByteSpan payload);

@@ -9,9 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "msgcapture/export.h"
+
 namespace msgcapture {
 
-struct NetworkIdentity {
+struct MSGCAPTURE_EXPORT NetworkIdentity {
     std::string_view name;         // main, test, testnet4, signet, regtest
     std::string_view data_subdir;  // "" for main, else testnet3, testnet4, signet, regtest
     std::array<uint8_t, 4> magic;

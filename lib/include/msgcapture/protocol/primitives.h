@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/fields.h"
 #include "msgcapture/protocol/uint256.h"
@@ -87,13 +88,13 @@ struct Transaction {
     // version, empty input and output counts, lock time
     static constexpr size_t MIN_WIRE_SIZE = 10;
 
-    bool has_witness() const;
+    MSGCAPTURE_EXPORT bool has_witness() const;
     static void decode(ByteReader& r, Transaction& tx);
     // The BIP144 form when there are witnesses; without them when `with_witness` is false.
     void encode(ByteWriter& w, bool with_witness = true) const;
     // Both in wire order: the hash without witnesses, and with them (BIP141).
-    Uint256 txid() const;
-    Uint256 wtxid() const;
+    MSGCAPTURE_EXPORT Uint256 txid() const;
+    MSGCAPTURE_EXPORT Uint256 wtxid() const;
 
     template <class V, class Self>
     static void fields(V& v, Self& m) {
@@ -115,7 +116,7 @@ struct BlockHeader {
     bool operator==(const BlockHeader&) const = default;
 
     // The block hash in wire order (double SHA-256 of the 80-byte header).
-    Uint256 hash() const;
+    MSGCAPTURE_EXPORT Uint256 hash() const;
 
     template <class V, class Self>
     static void fields(V& v, Self& m) {
@@ -207,7 +208,7 @@ struct AddrV2Entry {
     }
 };
 // BIP155: known networks have a fixed address length; any address is at most 512 bytes.
-void validate(const AddrV2Entry& entry);
+MSGCAPTURE_EXPORT void validate(const AddrV2Entry& entry);
 
 // BIP37 partial merkle tree; vBits travel packed eight to a byte, low bit first.
 struct PartialMerkleTree {
@@ -262,7 +263,7 @@ struct HeaderAndShortIDs {
     }
 };
 // BIP152: absolute indexes (and the transaction count) must fit in 16 bits.
-void validate(const HeaderAndShortIDs& cmpct);
+MSGCAPTURE_EXPORT void validate(const HeaderAndShortIDs& cmpct);
 
 // BIP152. `indexes` are the wire values, differentially encoded.
 struct BlockTransactionsRequest {
@@ -275,7 +276,7 @@ struct BlockTransactionsRequest {
         v("indexes", m.indexes, Wire::CompactSize);
     }
 };
-void validate(const BlockTransactionsRequest& request);
+MSGCAPTURE_EXPORT void validate(const BlockTransactionsRequest& request);
 
 struct BlockTransactions {
     Uint256 blockhash;

@@ -3,12 +3,13 @@
 #include <cstdint>
 #include <string>
 
+#include "msgcapture/export.h"
 #include "msgcapture/protocol/bytes.h"
 
 namespace msgcapture {
 
 // A 256-bit hash, kept in wire byte order (as it appears in a payload).
-struct Uint256 {
+struct MSGCAPTURE_EXPORT Uint256 {
     std::array<uint8_t, 32> bytes{};
 
     bool operator==(const Uint256&) const = default;

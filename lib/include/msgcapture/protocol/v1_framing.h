@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/export.h"
 #include "msgcapture/protocol/bytes.h"
 #include "msgcapture/protocol/constants.h"
 
 namespace msgcapture {
 
-struct NetMessage {
+struct MSGCAPTURE_EXPORT NetMessage {
     std::string type;
     Bytes payload;
 };
@@ -24,14 +25,14 @@ struct NetMessage {
 inline size_t receive_cost(const NetMessage& m) { return P2P_HEADER_SIZE + sizeof(NetMessage) + m.payload.capacity(); }
 
 // First four bytes of SHA256d(payload).
-std::array<uint8_t, 4> payload_checksum(ByteSpan payload);
+MSGCAPTURE_EXPORT std::array<uint8_t, 4> payload_checksum(ByteSpan payload);
 
 // Printable ASCII up to the first NUL, and only NULs after it.
-bool valid_command_field(const uint8_t* field);
+MSGCAPTURE_EXPORT bool valid_command_field(const uint8_t* field);
 
-Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, ByteSpan payload);
+MSGCAPTURE_EXPORT Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, ByteSpan payload);
 
-class V1Deserializer {
+class MSGCAPTURE_EXPORT V1Deserializer {
 public:
     explicit V1Deserializer(const std::array<uint8_t, 4>& magic) : magic_(magic) {}
 
