@@ -30,17 +30,6 @@ json run_json(const std::vector<std::string>& args) {
     return json::parse(res.out);
 }
 
-std::vector<json> run_ndjson(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {parser_binary(), "--format", "ndjson"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult res = run_process(argv);
-    EXPECT_EQ(res.exit_code, 0) << res.err;
-    std::vector<json> out;
-    std::istringstream lines(res.out);
-    for (std::string line; std::getline(lines, line);) out.push_back(json::parse(line));
-    return out;
-}
-
 json select(const json& all, const std::function<bool(const json&)>& keep, size_t limit = SIZE_MAX) {
     json out = json::array();
     for (const json& e : all) {
@@ -54,8 +43,7 @@ json select(const json& all, const std::function<bool(const json&)>& keep, size_
 fs::path write_our_session(const fs::path& root, int64_t peer_id, const std::string& address, int64_t start) {
     msgcapture::SessionInfo info{peer_id, address, "inbound", start, "regtest", "/msgcapture:0.1.0/", 70016, {}};
     const fs::path dir = root / msgcapture::peer_directory_name(address) / msgcapture::session_directory_name(start, peer_id);
-    const std::string text = msgcapture::session_to_json(info);
-    write_file(dir / "session.json", msgcapture::Bytes(text.begin(), text.end()));
+    write_session_json(dir, info);
     msgcapture::Bytes recv, sent;
     for (int i = 0; i < 5; ++i) {
         msgcapture::append_record(recv, start + 10 * i, "ping", msgcapture::Bytes(8, static_cast<uint8_t>(i)));
@@ -74,7 +62,7 @@ TEST(Analysis, NdjsonEqualsTheArrayEntryForEntry) {
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     for (const fs::path& capture : {core_capture(), dir / "cap"}) {
         const json array = run_json({capture.string()});
-        const std::vector<json> lines = run_ndjson({capture.string()});
+        const std::vector<json> lines = run_parser_ndjson({capture.string()});
         ASSERT_EQ(lines.size(), array.size());
         for (size_t i = 0; i < lines.size(); ++i) ASSERT_EQ(lines[i], array[i]) << "entry " << i;
     }
@@ -128,7 +116,7 @@ TEST(Analysis, EachFilterEqualsTheSameSelectionOnTheFullOutput) {
         EXPECT_EQ(run_json(args), expected) << name;
         std::vector<std::string> one_thread = args;
         one_thread.insert(one_thread.begin(), {"-j", "1"});
-        EXPECT_EQ(json(run_ndjson(one_thread)), expected) << name << "(ndjson, -j 1)";
+        EXPECT_EQ(json(run_parser_ndjson(one_thread)), expected) << name << "(ndjson, -j 1)";
     }
 }
 

@@ -196,8 +196,7 @@ TEST(Cli, SessionJsonLabelsEntriesWithThePeer) {
     TempDir dir;
     const fs::path session = dir / "message_capture" / "127.0.0.1_18444" / "20261122T020754.322264Z_3";
     msgcapture::SessionInfo info{3, "127.0.0.1:18444", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}};
-    const std::string text = msgcapture::session_to_json(info);
-    write_file(session / "session.json", msgcapture::Bytes(text.begin(), text.end()));
+    write_session_json(session, info);
     msgcapture::Bytes records;
     msgcapture::append_record(records, 1, "verack", {});
     write_file(session / "msgs_recv.dat", records);

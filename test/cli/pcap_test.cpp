@@ -55,17 +55,6 @@ ProcessResult export_pcap(const std::vector<std::string>& args, const fs::path& 
     return run_process(argv);
 }
 
-std::vector<json> entries(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {parser_binary(), "-f", "ndjson"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult res = run_process(argv);
-    EXPECT_EQ(res.exit_code, 0) << res.err;
-    std::vector<json> out;
-    std::istringstream lines(res.out);
-    for (std::string line; std::getline(lines, line);) out.push_back(json::parse(line));
-    return out;
-}
-
 // Each entry's frame, as tshark should show it.
 void expect_frames_match(const std::vector<Frame>& frames, const std::vector<json>& all) {
     ASSERT_EQ(frames.size(), all.size());
@@ -82,7 +71,7 @@ TEST(Pcap, TsharkShowsEveryConformanceMessageInOrder) {
     const std::string capture = (conformance_dir() / "core-regtest" / "message_capture").string();
     ProcessResult res = export_pcap({"--chain", "regtest", capture}, dir / "core.pcap");
     ASSERT_EQ(res.exit_code, 0) << res.err;
-    const std::vector<json> all = entries({capture});
+    const std::vector<json> all = run_parser_ndjson({capture});
     const std::vector<Frame> frames = tshark_frames(dir / "core.pcap");
     expect_frames_match(frames, all);
     // One TCP stream per peer, and each message on its peer's stream, sent by the right side.
@@ -106,7 +95,7 @@ TEST(Pcap, LargeMessagesSpanSegmentsAndReassemble) {
     const std::vector<std::string> args = {"--type", "block,headers,inv,tx", "--limit", "300", (dir / "cap").string()};
     ProcessResult res = export_pcap(args, dir / "big.pcap");
     ASSERT_EQ(res.exit_code, 0) << res.err;
-    const std::vector<json> all = entries(args);
+    const std::vector<json> all = run_parser_ndjson(args);
     size_t large = 0;
     for (const json& e : all) large += e["size"].get<uint64_t>() > 65000;
     EXPECT_GT(large, 0u) << "no message spans segments";
@@ -119,8 +108,7 @@ TEST(Pcap, IPv6SessionsAndOurSessionLabels) {
     TempDir dir;
     const fs::path session = dir / "message_capture" / "[__1]_18445" / "20261122T020754.322264Z_4";
     msgcapture::SessionInfo info{4, "[::1]:18445", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}};
-    const std::string text = msgcapture::session_to_json(info);
-    write_file(session / "session.json", msgcapture::Bytes(text.begin(), text.end()));
+    write_session_json(session, info);
     msgcapture::Bytes sent, recv;
     msgcapture::append_record(sent, 1795313274322300, "ping", msgcapture::Bytes(8, 1));
     msgcapture::append_record(recv, 1795313274322400, "pong", msgcapture::Bytes(8, 1));

@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <gtest/gtest.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -144,5 +145,21 @@ std::string parser_binary() {
     return other && *other ? other : MSGCAPTURE_PARSER_BINARY;
 }
 std::string generator_binary() { return MSGCAPTURE_GENERATOR_BINARY; }
+
+std::vector<nlohmann::json> run_parser_ndjson(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {parser_binary(), "--format", "ndjson"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult res = run_process(argv);
+    EXPECT_EQ(res.exit_code, 0) << res.err;
+    std::vector<nlohmann::json> out;
+    std::istringstream lines(res.out);
+    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
+void write_session_json(const fs::path& dir, const msgcapture::SessionInfo& info) {
+    const std::string text = msgcapture::session_to_json(info);
+    write_file(dir / "session.json", msgcapture::Bytes(text.begin(), text.end()));
+}
 
 }  // namespace testsupport

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "msgcapture/format/record.h"
+#include "msgcapture/format/session.h"
 #include "msgcapture/protocol/bytes.h"
 
 // AddressSanitizer's quarantine keeps freed memory (256 MB by default) and its
@@ -88,6 +91,11 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 
 // The message-capture-parser binary of this build.
 std::string parser_binary();
+// Runs the parser with `--format ndjson` and `args`, expecting success; one JSON value per line.
+std::vector<nlohmann::json> run_parser_ndjson(const std::vector<std::string>& args);
+
+// Writes `info` as <dir>/session.json, as our node does.
+void write_session_json(const fs::path& dir, const msgcapture::SessionInfo& info);
 // The capture-generator binary of this build.
 std::string generator_binary();
 
