@@ -135,6 +135,8 @@ PcapFormat::PcapFormat(const std::string& chain) : chain_(chain) {
 }
 
 void PcapFormat::begin(const std::vector<CaptureFile>& files, const Sink& out) {
+    streams_.clear();
+    stream_of_file_.clear();
     std::map<std::string, size_t> by_directory;
     for (const CaptureFile& f : files) {
         const std::string dir = f.path.substr(0, f.path.rfind('/') + 1);

@@ -31,6 +31,9 @@ std::string fixed(double value, int decimals) {
 void StatsFormat::begin(const std::vector<CaptureFile>& files, const Sink&) {
     files_ = &files;
     file_used_.assign(files.size(), false);
+    total_ = {};
+    by_raw_type_.clear();
+    first_us_ = last_us_ = 0;
 }
 
 void StatsFormat::sequence(Entry& entry) {

@@ -2,7 +2,6 @@
 // records out in the chosen format (CAPTURE-SPEC §5).
 #include "parser_cli.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -120,9 +119,9 @@ int run_parser_cli(int argc, char** argv) {
     msgcapture::RecordFilter filter;
     const auto stdin_direction = msgcapture::parse_direction(o.stdin_direction);
     try {
-        filter = build_filter(o);
-        format = build_format(o);
         if (!stdin_direction) throw UsageError("--stdin-direction: \"" + o.stdin_direction + "\" is neither recv nor sent");
+        filter = build_filter(o);
+        format = build_format(o);  // last: the corpus format makes its directory
     } catch (const UsageError& e) {
         return usage_error(e.what());
     } catch (const msgcapture::WriteError& e) {
@@ -184,7 +183,7 @@ int run_parser_cli(int argc, char** argv) {
         }
         if (show_progress) bar.finish();
         // A failed run leaves -o's file as it was; standard output gets the closed output of what was read.
-        const auto write_error = out->finish(read_error.empty() && !write_failed);
+        const auto write_error = out->finish(read_error.empty() && format_error.empty() && !write_failed);
         if (!format_error.empty()) return fail(format_error);
         if (writes_own_files) {
             const auto& corpus = static_cast<const msgcapture::CorpusFormat&>(*format);
