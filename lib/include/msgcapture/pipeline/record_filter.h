@@ -28,8 +28,6 @@ struct MSGCAPTURE_EXPORT RecordFilter {
 
     bool accepts_file(const CaptureFile& file) const;
     bool accepts(const RecordHeader& header) const;
-    // Whether accepts() can refuse anything (when not, headers need no look).
-    bool looks_at_records() const { return !types.empty() || !not_types.empty() || since_us || until_us; }
 };
 
 // "recv" or "sent".
