@@ -2,7 +2,7 @@
 // A summary of the chosen records instead of the records, the way `capinfos`
 // summarises a pcap: files, sessions and peers; first and last time; and for
 // each message type and direction, the count, the bytes and the rates. It
-// looks at record headers alone, so it reads no payload.
+// looks at record headers alone: no payload is handed out, decoded or copied.
 #include <array>
 #include <cstdint>
 #include <map>
