@@ -200,15 +200,8 @@ bool PcapFormat::write(const Entry& entry, OutputBuffer& out, MessageScratch&) c
         append_packet(out, time, {&opener, &listener, 1, 1, ACK, {}});
     }
     // The frame as it was on a v1 wire: the command field's 12 bytes as recorded.
-    thread_local Bytes frame;
-    frame.assign(s.magic.begin(), s.magic.end());
-    frame.insert(frame.end(), entry.record.header.msgtype.begin(), entry.record.header.msgtype.end());
-    const ByteSpan payload = entry.record.payload;
-    const uint32_t length = static_cast<uint32_t>(payload.size());
-    for (int i = 0; i < 4; ++i) frame.push_back(static_cast<uint8_t>(length >> (8 * i)));
-    const auto checksum = payload_checksum(payload);
-    frame.insert(frame.end(), checksum.begin(), checksum.end());
-    frame.insert(frame.end(), payload.begin(), payload.end());
+    thread_local Bytes frame;  // reused: no allocation per message
+    frame_message(frame, s.magic, entry.record.header.msgtype, entry.record.payload);
 
     const bool sent = entry.file->direction == Direction::Sent;
     const Endpoint& from = sent ? s.ours : s.theirs;

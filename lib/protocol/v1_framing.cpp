@@ -25,17 +25,23 @@ bool valid_command_field(const uint8_t* field) {
 }
 
 Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, ByteSpan payload) {
+    std::array<char, MESSAGE_TYPE_SIZE> command{};
+    std::copy_n(type.begin(), std::min(type.size(), command.size()), command.begin());
     Bytes out;
+    frame_message(out, magic, command, payload);
+    return out;
+}
+
+void frame_message(Bytes& out, const std::array<uint8_t, 4>& magic, const std::array<char, MESSAGE_TYPE_SIZE>& command,
+                   ByteSpan payload) {
+    out.clear();
     out.reserve(P2P_HEADER_SIZE + payload.size());
     ByteWriter w(out);
     w.write_bytes(magic);
-    std::array<uint8_t, MESSAGE_TYPE_SIZE> command{};
-    std::copy_n(type.begin(), std::min(type.size(), command.size()), command.begin());
-    w.write_bytes(command);
+    w.write_bytes(ByteSpan(reinterpret_cast<const uint8_t*>(command.data()), command.size()));
     w.write_le(static_cast<uint32_t>(payload.size()));
     w.write_bytes(payload_checksum(payload));
     w.write_bytes(payload);
-    return out;
 }
 
 std::optional<std::string> V1Deserializer::feed(ByteSpan data, std::vector<NetMessage>& out) {

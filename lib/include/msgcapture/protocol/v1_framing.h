@@ -31,6 +31,10 @@ MSGCAPTURE_EXPORT std::array<uint8_t, 4> payload_checksum(ByteSpan payload);
 MSGCAPTURE_EXPORT bool valid_command_field(const uint8_t* field);
 
 MSGCAPTURE_EXPORT Bytes frame_message(const std::array<uint8_t, 4>& magic, std::string_view type, ByteSpan payload);
+// The same into `out` (replacing its contents), with the 12-byte command
+// field as given: a capture record's type field goes on the wire exactly.
+MSGCAPTURE_EXPORT void frame_message(Bytes& out, const std::array<uint8_t, 4>& magic,
+                                     const std::array<char, MESSAGE_TYPE_SIZE>& command, ByteSpan payload);
 
 class MSGCAPTURE_EXPORT V1Deserializer {
 public:
