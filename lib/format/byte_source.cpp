@@ -19,7 +19,8 @@ std::string errno_text() { return std::strerror(errno); }
 
 class FileSource : public ByteSource {
 public:
-    explicit FileSource(const std::string& path, uint64_t offset = 0) : path_(path), read_(offset) {
+    explicit FileSource(const std::string& path, uint64_t offset = 0, uint64_t expect_device = 0, uint64_t expect_inode = 0)
+        : path_(path), read_(offset) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) throw ReadError("cannot open " + path + ": " + errno_text());
         struct stat st {};
@@ -28,6 +29,16 @@ public:
             throw ReadError("cannot read " + path + ": it is a directory");
         }
         size_at_open_ = static_cast<uint64_t>(st.st_size);
+        device_ = static_cast<uint64_t>(st.st_dev);
+        inode_ = static_cast<uint64_t>(st.st_ino);
+        if (expect_inode != 0 && (device_ != expect_device || inode_ != expect_inode)) {
+            ::close(fd_);
+            throw ReadError("cannot reopen " + path + ": it is another file now (rotated, or deleted and created again)");
+        }
+        if (expect_inode != 0 && size_at_open_ < offset) {
+            ::close(fd_);
+            throw ReadError("cannot reopen " + path + ": it is shorter than when it was read (truncated, or replaced)");
+        }
         if (offset > 0 && ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
             const std::string error = errno_text();
             ::close(fd_);
@@ -54,12 +65,16 @@ public:
         return size_at_open_ > read_ ? size_at_open_ - read_ : 0;
     }
     std::optional<SourcePosition> position_of(uint64_t stream_offset) const override {
-        return SourcePosition{stream_offset, stream_offset, 0};
+        return SourcePosition{stream_offset, stream_offset, 0, device_, inode_};
     }
+    uint64_t device() const { return device_; }
+    uint64_t inode() const { return inode_; }
 
 private:
     std::string path_;
     int fd_ = -1;
+    uint64_t device_ = 0;
+    uint64_t inode_ = 0;
     uint64_t read_ = 0;  // the file offset
     uint64_t size_at_open_ = 0;
 };
@@ -71,7 +86,7 @@ private:
 class ZstdSource : public ByteSource {
 public:
     ZstdSource(const std::string& path, const SourcePosition& at)
-        : path_(path), file_(path, at.file_offset), in_(IN_BUFFER), stream_(ZSTD_createDStream()), delivered_(at.stream_offset) {
+        : path_(path), file_(path, at.file_offset, at.device, at.inode), in_(IN_BUFFER), stream_(ZSTD_createDStream()), delivered_(at.stream_offset) {
         if (!stream_) throw ReadError("cannot decompress " + path + ": out of memory");
         ZSTD_DCtx_setParameter(stream_, ZSTD_d_windowLogMax, MAX_ZSTD_WINDOW_LOG);
         frame_starts_.push_back({at.file_offset, at.stream_offset});
@@ -92,8 +107,12 @@ public:
             bool file_ended = false;
             if (input_.pos == input_.size) {
                 const size_t got = file_.read(in_.data(), in_.size());
-                if (got == 0) file_ended = true;
-                else input_ = ZSTD_inBuffer{in_.data(), got, 0};
+                if (got == 0) {
+                    file_ended = true;
+                } else {
+                    input_ = ZSTD_inBuffer{in_.data(), got, 0};
+                    end_warning_.clear();  // a file still being written went on
+                }
             }
             // The file ended between frames: a clean end.
             if (file_ended && !in_frame_) break;
@@ -119,7 +138,9 @@ public:
     std::string end_warning() const override { return end_warning_; }
     std::optional<SourcePosition> position_of(uint64_t stream_offset) const override {
         for (auto it = frame_starts_.rbegin(); it != frame_starts_.rend(); ++it) {
-            if (it->second <= stream_offset) return SourcePosition{it->first, it->second, stream_offset - it->second};
+            if (it->second <= stream_offset) {
+                return SourcePosition{it->first, it->second, stream_offset - it->second, file_.device(), file_.inode()};
+            }
         }
         return std::nullopt;
     }
@@ -185,7 +206,7 @@ std::unique_ptr<ByteSource> memory_byte_source(std::vector<uint8_t> data) {
 
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path, const SourcePosition& at) {
     if (path.ends_with(".zst")) return std::make_unique<ZstdSource>(path, at);
-    return std::make_unique<FileSource>(path, at.file_offset);
+    return std::make_unique<FileSource>(path, at.file_offset, at.device, at.inode);
 }
 
 }  // namespace msgcapture

@@ -225,8 +225,11 @@ void CaptureWriter::close_session(int64_t peer_id, std::optional<int64_t> time_u
         Session& session = it->second;
         for (auto& f : session.files) f->close(*fs_);
         auto& intervals = session.info.capture_intervals;
-        if (time_us && !session.paused && !intervals.empty() && !intervals.back().end_us) {
-            intervals.back().end_us = *time_us;
+        if (time_us) {
+            if (!session.paused && !intervals.empty() && !intervals.back().end_us) intervals.back().end_us = *time_us;
+            // Written after the files are closed: a reader that sees the end
+            // time knows the files hold all they ever will.
+            session.info.end_time_us = *time_us;
             fs_->write_file(session.path + "/session.json", session_to_json(session.info));
         }
         sessions_.erase(it);

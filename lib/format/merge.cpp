@@ -1,11 +1,15 @@
 #include "msgcapture/format/merge.h"
 
+#include <algorithm>
+
 namespace msgcapture {
 
 RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler warn, MergeLimits limits)
     : readers_(std::move(readers)),
       current_(readers_.size()),
       warned_backwards_(readers_.size(), false),
+      last_time_(readers_.size(), std::numeric_limits<int64_t>::min()),
+      waiting_at_(readers_.size()),
       warn_(std::move(warn)),
       limits_(limits),
       open_at_(readers_.size(), open_.end()),
@@ -17,16 +21,59 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
         touch(i);
         account(i);
     }
-    for (size_t i = 0; i < readers_.size(); ++i) {
-        touch(i);
-        const bool more = readers_[i].next_header(current_[i]);
-        account(i);
-        if (more) {
-            heap_.push({current_[i].header.time_us, i});
-        } else {
-            done(i);
-        }
+    for (size_t i = 0; i < readers_.size(); ++i) advance(i);
+}
+
+size_t RecordMerger::add(RecordReader reader) {
+    const size_t source = readers_.size();
+    readers_.push_back(std::move(reader));
+    readers_.back().share_buffers(&pool_);
+    current_.emplace_back();
+    warned_backwards_.push_back(false);
+    last_time_.push_back(std::numeric_limits<int64_t>::min());
+    waiting_at_.emplace_back();
+    open_at_.push_back(open_.end());
+    memory_.push_back(0);
+    advance(source);
+    return source;
+}
+
+void RecordMerger::set_horizon(int64_t time_us) {
+    live_ = true;
+    horizon_ = std::max(horizon_, time_us);
+}
+
+int64_t RecordMerger::watermark() const {
+    if (waiting_times_.empty()) return std::numeric_limits<int64_t>::max();
+    return std::max(horizon_, *waiting_times_.begin() - 1);
+}
+
+void RecordMerger::retry() {
+    std::vector<size_t> sources;
+    for (size_t i = 0; i < waiting_at_.size(); ++i) {
+        if (waiting_at_[i] && readers_[i].file_grew()) sources.push_back(i);
     }
+    for (size_t source : sources) advance(source);
+}
+
+void RecordMerger::finalize(size_t source) {
+    if (source >= readers_.size() || !readers_[source].growing()) return;
+    readers_[source].set_growing(false);
+    if (waiting_at_[source]) advance(source);  // else it ends when its turn comes
+}
+
+void RecordMerger::stop_waiting(size_t source) {
+    if (!waiting_at_[source]) return;
+    waiting_times_.erase(*waiting_at_[source]);
+    waiting_at_[source].reset();
+}
+
+bool RecordMerger::dropped_after(const ReadError& error, size_t source) {
+    if (!live_) return false;
+    if (warn_) warn_(std::string(error.what()) + "; the file is no longer followed");
+    stop_waiting(source);
+    done(source);
+    return true;
 }
 
 void RecordMerger::touch(size_t source) {
@@ -62,12 +109,28 @@ void RecordMerger::done(size_t source) {
 }
 
 void RecordMerger::advance(size_t source) {
-    const int64_t previous = current_[source].header.time_us;
+    const int64_t previous = last_time_[source];
     touch(source);
-    const bool more = readers_[source].next_header(current_[source]);
+    bool more = false;
+    try {
+        more = readers_[source].next_header(current_[source]);
+    } catch (const ReadError& e) {
+        if (dropped_after(e, source)) return;
+        throw;
+    }
     account(source);
-    if (!more) return done(source);
+    if (!more) {
+        if (readers_[source].finished()) {
+            stop_waiting(source);
+            return done(source);
+        }
+        // At the end of a growing file: it holds back records after its last time.
+        if (!waiting_at_[source]) waiting_at_[source] = waiting_times_.insert(previous);
+        return;
+    }
+    stop_waiting(source);
     const int64_t time = current_[source].header.time_us;
+    last_time_[source] = time;
     // A clock step: the file keeps its own (processing) order, so its next
     // record simply competes with a smaller time.
     if (time < previous && !warned_backwards_[source]) {
@@ -86,14 +149,19 @@ void RecordMerger::release_held() {
     pending_advance_ = NONE;
 }
 
-const Record& RecordMerger::hold(size_t source, bool with_payload) {
+const Record* RecordMerger::hold(size_t source, bool with_payload) {
     if (with_payload) {
         touch(source);
-        readers_[source].load_payload(current_[source]);
+        try {
+            readers_[source].load_payload(current_[source]);
+        } catch (const ReadError& e) {
+            if (dropped_after(e, source)) return nullptr;
+            throw;
+        }
         account(source);
     }
     pending_advance_ = source;
-    return current_[source];
+    return &current_[source];
 }
 
 }  // namespace msgcapture

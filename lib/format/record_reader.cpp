@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "msgcapture/protocol/constants.h"
 
 namespace msgcapture {
@@ -75,7 +77,8 @@ size_t RecordReader::fill(size_t n) {
         const size_t got = source_->read(buf_.data.get() + end_, want);
         if (got == 0) {
             at_end_ = true;
-            if (auto note = source_->end_warning(); !note.empty() && !end_warned_) {
+            // A growing file's end is only where the writer has got to.
+            if (auto note = source_->end_warning(); !growing_ && !note.empty() && !end_warned_) {
                 warn(note);
                 end_warned_ = true;
             }
@@ -137,6 +140,7 @@ bool RecordReader::next_header(Record& out) {
     }
     consume_loaded();
     if (finished_) return false;
+    if (growing_ && !whole_record_available()) return false;
     const size_t have = fill(RECORD_HEADER_SIZE);
     if (have == 0) {
         finished_ = true;
@@ -154,6 +158,23 @@ bool RecordReader::next_header(Record& out) {
     out.payload = ByteSpan();
     header_pending_ = true;
     return true;
+}
+
+bool RecordReader::whole_record_available() {
+    at_end_ = false;  // the file may have grown since the last look
+    if (fill(RECORD_HEADER_SIZE) < RECORD_HEADER_SIZE) return false;
+    const uint64_t declared = parse_record_header(buf_.data.get() + begin_).length;
+    // An oversized length is reported at once: no more bytes would help.
+    if (declared > MAX_PROTOCOL_MESSAGE_LENGTH) return true;
+    const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(declared);
+    return fill(wanted) == wanted;
+}
+
+bool RecordReader::file_grew() const {
+    if (!parked_) return true;
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) return true;  // reopening will say what is wrong
+    return static_cast<uint64_t>(st.st_size) > file_bytes_read_;
 }
 
 void RecordReader::load_payload(Record& out) {

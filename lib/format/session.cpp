@@ -30,6 +30,7 @@ std::string session_to_json(const SessionInfo& info) {
             intervals.push_back(std::move(one));
         }
     }
+    if (info.end_time_us) j["end_time"] = *info.end_time_us;
     return j.dump(2) + "\n";
 }
 
@@ -53,6 +54,7 @@ std::optional<SessionInfo> session_from_json(const std::string& text) {
                 info.capture_intervals.push_back(i);
             }
         }
+        if (auto it = j.find("end_time"); it != j.end() && !it->is_null()) info.end_time_us = it->get<int64_t>();
         return info;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;

@@ -26,7 +26,7 @@ fs::path scratch_dir() {
 // A typical small message: an inv with one entry is 37 bytes, a ping 8.
 const Bytes PAYLOAD(static_cast<size_t>(37), 0xab);
 
-SessionInfo bench_session() { return {1, "10.0.0.1:8333", "outbound-full-relay", 1795313274322264, "main", "/bench/", 70016, {}}; }
+SessionInfo bench_session() { return {1, "10.0.0.1:8333", "outbound-full-relay", 1795313274322264, "main", "/bench/", 70016, {}, {}}; }
 
 void BM_CaptureOff(benchmark::State& state) {
     int64_t time_us = 0;

@@ -41,7 +41,7 @@ json select(const json& all, const std::function<bool(const json&)>& keep, size_
 
 // Our node's layout: a session directory with session.json, for peer ids and session names.
 fs::path write_our_session(const fs::path& root, int64_t peer_id, const std::string& address, int64_t start) {
-    msgcapture::SessionInfo info{peer_id, address, "inbound", start, "regtest", "/msgcapture:0.1.0/", 70016, {}};
+    msgcapture::SessionInfo info{peer_id, address, "inbound", start, "regtest", "/msgcapture:0.1.0/", 70016, {}, {}};
     const fs::path dir = root / msgcapture::peer_directory_name(address) / msgcapture::session_directory_name(start, peer_id);
     write_session_json(dir, info);
     msgcapture::Bytes recv, sent;

@@ -195,7 +195,7 @@ TEST(Cli, ProgressBarOnlyOnATerminalAndNotWithNoProgressBar) {
 TEST(Cli, SessionJsonLabelsEntriesWithThePeer) {
     TempDir dir;
     const fs::path session = dir / "message_capture" / "127.0.0.1_18444" / "20261122T020754.322264Z_3";
-    msgcapture::SessionInfo info{3, "127.0.0.1:18444", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}};
+    msgcapture::SessionInfo info{3, "127.0.0.1:18444", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}, {}};
     write_session_json(session, info);
     msgcapture::Bytes records;
     msgcapture::append_record(records, 1, "verack", {});

@@ -107,7 +107,7 @@ TEST(Pcap, LargeMessagesSpanSegmentsAndReassemble) {
 TEST(Pcap, IPv6SessionsAndOurSessionLabels) {
     TempDir dir;
     const fs::path session = dir / "message_capture" / "[__1]_18445" / "20261122T020754.322264Z_4";
-    msgcapture::SessionInfo info{4, "[::1]:18445", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}};
+    msgcapture::SessionInfo info{4, "[::1]:18445", "outbound-full-relay", 1795313274322264, "regtest", "/msgcapture:0.1.0/", 70016, {}, {}};
     write_session_json(session, info);
     msgcapture::Bytes sent, recv;
     msgcapture::append_record(sent, 1795313274322300, "ping", msgcapture::Bytes(8, 1));

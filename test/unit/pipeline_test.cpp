@@ -68,7 +68,7 @@ TEST(RecordFilter, EachConditionAndTheirConjunction) {
 }
 
 TEST(RecordFilter, FilesByDirectionAndPeer) {
-    const SessionInfo s{3, "[::1]:18444", "inbound", 0, "regtest", "", 0, {}};
+    const SessionInfo s{3, "[::1]:18444", "inbound", 0, "regtest", "", 0, {}, {}};
     const CaptureFile ours = file("cap/[__1]_18444/20261122T020754.322264Z_3/msgs_recv.dat", Direction::Received, s.address, s);
     const CaptureFile core = file("core/127.0.0.1_50732/msgs_sent.dat", Direction::Sent, "127.0.0.1:50732");
     const CaptureFile bare = file("x/msgs_sent.dat", Direction::Sent, "");

@@ -18,6 +18,11 @@ struct MSGCAPTURE_EXPORT SourcePosition {
     uint64_t file_offset = 0;
     uint64_t stream_offset = 0;
     uint64_t skip = 0;
+    // The file first opened (device and inode), when known: reopening the
+    // path finds another file after a rotation or a delete, and that is
+    // refused rather than read from the old offset.
+    uint64_t device = 0;
+    uint64_t inode = 0;
 };
 
 class MSGCAPTURE_EXPORT ByteSource {

@@ -10,7 +10,9 @@
 // file is parked (closed, to be reopened where it stopped).
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <list>
+#include <set>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -57,6 +59,32 @@ public:
 
     const std::vector<RecordReader>& readers() const { return readers_; }
 
+    // Following captures as they are written. Files may be added at any time,
+    // and a file whose reader is growing waits at its end instead of ending.
+    // Records are then released in time order only up to a watermark, so that
+    // a record that arrives later never belongs before one already released:
+    // a record is released once its time is at or before the horizon (the
+    // caller's word that everything up to then is on disk: the current time
+    // minus a grace period above the writer's flush interval), or before the
+    // last time every waiting file has reached. Once a horizon is set, a file
+    // that cannot be read any more is dropped with a warning instead of
+    // ending the merge.
+    void set_horizon(int64_t time_us);
+    // A new file; returns its index (readers and sources go on from the last).
+    size_t add(RecordReader reader);
+    // Waiting files look again for new records (a parked one only if its
+    // file grew).
+    void retry();
+    // The file will not grow: it is read to its end, where a torn record is
+    // reported, and it then ends.
+    void finalize(size_t source);
+    // Every file has ended and none waits.
+    bool finished() const { return heap_.empty() && waiting_times_.empty() && pending_advance_ == NONE; }
+    // Records at or before this time have been released, or are on their way.
+    int64_t watermark() const;
+    // Files waiting at their end.
+    size_t waiting() const { return waiting_times_.size(); }
+
 private:
     struct Head {
         int64_t time;
@@ -67,17 +95,26 @@ private:
     template <class Wanted>
     std::optional<Merged> find(Wanted& wanted, bool with_payload) {
         release_held();
-        while (!heap_.empty()) {
+        while (!heap_.empty() && releasable(heap_.top().time)) {
             const size_t source = heap_.top().source;
             heap_.pop();
-            if (wanted(current_[source].header, source)) return Merged{hold(source, with_payload), source};
+            if (wanted(current_[source].header, source)) {
+                if (const Record* held = hold(source, with_payload)) return Merged{*held, source};
+                continue;  // its file could not be read and was dropped
+            }
             advance(source);
         }
         return std::nullopt;
     }
+    bool releasable(int64_t time) const {
+        return waiting_times_.empty() || time <= horizon_ || time < *waiting_times_.begin();
+    }
     void release_held();                                  // moves past the record the caller held
-    const Record& hold(size_t source, bool with_payload);  // the record to hand out
-    void advance(size_t source);
+    const Record* hold(size_t source, bool with_payload);  // the record to hand out
+    void advance(size_t source);  // reads the file's next header: into the heap, waiting, or done
+    void stop_waiting(size_t source);
+    // A read error in a live merge drops the file; otherwise it is thrown.
+    bool dropped_after(const ReadError& error, size_t source);
     // `source` is about to be read: the most recently used.
     void touch(size_t source);
     // `source` was read: its memory is counted again, and the least recently
@@ -89,6 +126,12 @@ private:
     std::vector<RecordReader> readers_;
     std::vector<Record> current_;
     std::vector<bool> warned_backwards_;
+    std::vector<int64_t> last_time_;  // of each file's last record given
+    // The last times of the waiting files, and where each file's is.
+    std::multiset<int64_t> waiting_times_;
+    std::vector<std::optional<std::multiset<int64_t>::iterator>> waiting_at_;
+    bool live_ = false;
+    int64_t horizon_ = std::numeric_limits<int64_t>::min();
     std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap_;
     WarningHandler warn_;
     MergeLimits limits_;

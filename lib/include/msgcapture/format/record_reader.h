@@ -48,6 +48,18 @@ public:
     // Opens a .dat or .dat.zst file. Throws ReadError.
     static RecordReader open(const std::string& path, WarningHandler warn = {});
 
+    // A file that may still grow (one being captured): at its end, next()
+    // and next_header() return false without finishing, consume nothing, and
+    // try again on the next call; a record is only given once it is whole.
+    // Nothing is torn until set_growing(false) says the file is final.
+    void set_growing(bool growing) { growing_ = growing; }
+    bool growing() const { return growing_; }
+    // No more records will come (the end of a final file, or an error).
+    bool finished() const { return finished_; }
+    // For a parked reader: whether its file on disk is now longer than what
+    // was read (a cheap stat instead of reopening it). True when unknown.
+    bool file_grew() const;
+
     // The next record, or false at the end of the file. A torn header ends the
     // file with a warning and no record; a torn payload gives a Truncated record
     // and a warning; an oversized length gives an Oversized record and ends the
@@ -80,6 +92,8 @@ public:
 private:
     // Makes at least `n` bytes available from begin_; returns how many are (fewer only at the end).
     size_t fill(size_t n);
+    // Growing files: whether the next record is all there (buffered if so).
+    bool whole_record_available();
     size_t grown_size(size_t n) const;  // the buffer's next size when it is full
     void consume_loaded();              // moves past a loaded record
     BufferPool::Buffer take_buffer(size_t size);  // from the pool, if shared
@@ -101,6 +115,7 @@ private:
     bool finished_ = false;    // no more records will come
     bool header_pending_ = false;  // next_header() gave a record not yet loaded or skipped
     size_t loaded_bytes_ = 0;      // bytes of the loaded record, consumed on the next call
+    bool growing_ = false;
     bool parked_ = false;
     SourcePosition parked_at_;
     uint64_t file_bytes_read_ = 0;  // while parked or released

@@ -33,6 +33,10 @@ struct MSGCAPTURE_EXPORT SessionInfo {
     // outside these spans were not recorded, so a reader knows a gap is a
     // gap. Empty in session.json files written before intervals existed.
     std::vector<CaptureInterval> capture_intervals;
+    // When the session ended (its files are then final: a follower reads
+    // them to the end and a torn last record is really torn); none while the
+    // connection is open, and none in files written before it existed.
+    std::optional<int64_t> end_time_us;
 
     bool operator==(const SessionInfo&) const = default;
 };
