@@ -51,12 +51,10 @@ bool is_capture_file_name(std::string_view name) {
     return name.starts_with("msgs_") && (name.ends_with(".dat") || name.ends_with(".dat.zst"));
 }
 
-namespace {
-
-// session.json beside a capture file, if there is a usable one. It is
-// untrusted input like the rest: its size and nesting are bounded, and one
-// that is too large or unreadable labels nothing (with a warning).
-std::optional<SessionInfo> read_session_json(const fs::path& path, const WarningHandler& warn) {
+// It is untrusted input like the rest: its size and nesting are bounded, and
+// one that is too large or unreadable labels nothing (with a warning).
+std::optional<SessionInfo> read_session_json(const std::string& path_text, const WarningHandler& warn) {
+    const fs::path path(path_text);
     boost::system::error_code ec;
     if (!fs::is_regular_file(path, ec)) return std::nullopt;
     const uintmax_t size = fs::file_size(path, ec);
@@ -79,7 +77,21 @@ std::optional<SessionInfo> read_session_json(const fs::path& path, const Warning
     return session_from_json(text);
 }
 
-}  // namespace
+CaptureFile describe_capture_file(const std::string& path, std::optional<SessionInfo> session) {
+    CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::move(session), "", ""};
+    // Named by the real directory, so that a relative path such as
+    // "msgs_recv.dat" is labelled too.
+    boost::system::error_code ec;
+    const fs::path canonical = fs::canonical(path, ec);
+    const std::string dir_name = (ec ? fs::path(path).parent_path() : canonical.parent_path()).filename().string();
+    if (file.session) {
+        file.session_name = dir_name;
+        file.peer_address = file.session->address;
+    } else {
+        file.peer_address = address_from_peer_directory_name(dir_name).value_or("");
+    }
+    return file;
+}
 
 std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inputs, const WarningHandler& warn) {
     std::vector<CaptureFile> files;
@@ -89,26 +101,15 @@ std::vector<CaptureFile> find_capture_files(const std::vector<std::string>& inpu
         boost::system::error_code ec;
         fs::path canonical = fs::canonical(path, ec);
         if (!seen.insert(ec ? path : canonical.string()).second) return;
-        CaptureFile file{path, direction_from_file_name(fs::path(path).filename().string()), std::nullopt, "", ""};
         const fs::path dir = fs::path(path).parent_path();
         auto known = sessions.find(dir.string());
         if (known == sessions.end()) {
-            known = sessions.emplace(dir.string(), read_session_json(dir / "session.json", warn)).first;
+            known = sessions.emplace(dir.string(), read_session_json((dir / "session.json").string(), warn)).first;
             if (known->second && warn) {
                 if (auto gaps = capture_gap_warning(*known->second); !gaps.empty()) warn(dir.string() + ": " + gaps);
             }
         }
-        file.session = known->second;
-        // Named by the real directory, so that a relative path such as
-        // "msgs_recv.dat" is labelled too.
-        const std::string dir_name = (ec ? dir : canonical.parent_path()).filename().string();
-        if (file.session) {
-            file.session_name = dir_name;
-            file.peer_address = file.session->address;
-        } else {
-            file.peer_address = address_from_peer_directory_name(dir_name).value_or("");
-        }
-        files.push_back(std::move(file));
+        files.push_back(describe_capture_file(path, known->second));
     };
     for (const std::string& input : inputs) {
         if (input == "-") {

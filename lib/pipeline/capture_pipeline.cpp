@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -72,9 +74,7 @@ size_t worker_count(unsigned threads) {
 CapturePipeline::CapturePipeline(const std::vector<CaptureFile>& files, RecordFilter filter, WarningHandler warn)
     : filter_(std::move(filter)), warn_(std::move(warn)) {
     for (const CaptureFile& f : files) {
-        if (!filter_.accepts_file(f)) continue;
-        files_.push_back(f);
-        readers_.push_back(RecordReader::open(f.path, warn_));
+        if (!keep(f)) continue;
         // Every file is opened now, to fail before any output; past the merge's
         // limit each is closed again at once, to be reopened when its turn comes.
         if (readers_.size() > MergeLimits{}.max_open_files) readers_.back().park();
@@ -83,10 +83,31 @@ CapturePipeline::CapturePipeline(const std::vector<CaptureFile>& files, RecordFi
     }
 }
 
+CapturePipeline::CapturePipeline(CaptureFollower& follower, RecordFilter filter, WarningHandler warn)
+    : filter_(std::move(filter)), warn_(std::move(warn)) {
+    follower_ = &follower;
+    first_update_ = follower.poll();
+    for (const CaptureFile& f : first_update_.added) {
+        if (!keep(f)) continue;
+        readers_.back().set_growing(true);
+        if (readers_.size() > MergeLimits{}.max_open_files) readers_.back().park();
+    }
+}
+
+bool CapturePipeline::keep(const CaptureFile& file) {
+    source_of_.push_back(std::nullopt);
+    if (!filter_.accepts_file(file)) return false;
+    readers_.push_back(RecordReader::open(file.path, warn_));
+    files_.push_back(file);
+    source_of_.back() = files_.size() - 1;
+    return true;
+}
+
 PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const PipelineOptions& options) {
     // The output opens before any file is read, so that a failure on the very
     // first record still leaves a closed, valid output.
-    format.begin(files_, out);
+    format.begin(out);
+    for (const CaptureFile& f : files_) format.add_file(f);
     std::optional<RecordMerger> merger;
     try {
         merger.emplace(std::move(readers_), warn_);
@@ -109,15 +130,66 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         return entry;
     };
 
+    // Following: called when the merge has released all it can, with nothing
+    // in flight. False when the run should end; otherwise it waits a tick and
+    // takes in what changed.
+    auto apply = [&](const FollowUpdate& update) {
+        for (const CaptureFile& f : update.added) {
+            source_of_.push_back(std::nullopt);
+            if (!filter_.accepts_file(f)) continue;
+            try {
+                RecordReader reader = RecordReader::open(f.path, warn_);
+                reader.set_growing(true);
+                files_.push_back(f);
+                format.add_file(files_.back());
+                source_of_.back() = merger->add(std::move(reader));
+            } catch (const ReadError& e) {
+                if (warn_) warn_(std::string(e.what()) + "; it is not followed");
+            }
+        }
+        for (size_t i : update.final) {
+            if (i < source_of_.size() && source_of_[i]) merger->finalize(*source_of_[i]);
+        }
+    };
+    const int64_t grace_us = follower_ ? std::chrono::duration_cast<std::chrono::microseconds>(follower_->options().grace).count() : 0;
+    auto now_us = [] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+    bool stopping = false;
+    if (follower_) {
+        apply(first_update_);
+        merger->set_horizon(now_us() - grace_us);
+    }
+    auto follow_on = [&] {
+        if (!follower_ || stopping || !below_limit()) return false;
+        if (filter_.until_us && merger->watermark() >= *filter_.until_us - 1) return false;
+        if (options.stop && options.stop->load()) {
+            // Every whole record on disk goes out, then the run ends.
+            stopping = true;
+            merger->retry();
+            merger->set_horizon(std::numeric_limits<int64_t>::max());
+            return true;
+        }
+        follower_->wait();
+        apply(follower_->poll([&](size_t i) {
+            return i < source_of_.size() && source_of_[i] ? merger->readers()[*source_of_[i]].file_bytes_read() : 0;
+        }));
+        merger->retry();
+        merger->set_horizon(now_us() - grace_us);
+        return true;
+    };
+
     PipelineStats stats;
     if (!format.writes_entries()) {
         try {
-            while (below_limit()) {
-                const auto m = merger->next_header(wanted);
-                if (!m) break;
-                make_entry(*m);
-                if (chosen % HEADER_ONLY_PROGRESS_EVERY == 0) report_progress();
-            }
+            do {
+                while (below_limit()) {
+                    const auto m = merger->next_header(wanted);
+                    if (!m) break;
+                    make_entry(*m);
+                    if (chosen % HEADER_ONLY_PROGRESS_EVERY == 0) report_progress();
+                }
+            } while (follow_on());
         } catch (const ReadError&) {
             format.end(chosen, out);
             throw;
@@ -156,8 +228,11 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         work.release_oldest();
         report_progress();
     };
-    auto finish = [&] {
+    auto write_all = [&] {
         while (work.in_flight() > 0) write_oldest();
+    };
+    auto finish = [&] {
+        write_all();
         format.end(chosen, out);
     };
     // Hands the filled batch to the workers; false when it is empty.
@@ -174,17 +249,25 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                 write_oldest();
             }
             EntryBatch& batch = work.to_fill();
+            bool released_all = false;  // all the merge can give now, or the limit
             try {
-                while (!batch.full() && below_limit()) {
-                    const auto m = merger->next(wanted);
-                    if (!m) break;
+                while (!batch.full()) {
+                    const auto m = below_limit() ? merger->next(wanted) : std::nullopt;
+                    if (!m) {
+                        released_all = true;
+                        break;
+                    }
                     batch.add(make_entry(*m));
                 }
             } catch (const ReadError&) {
                 submit_filled();  // what was read before the failure still goes out
                 throw;
             }
-            if (!submit_filled()) break;
+            submit_filled();
+            if (!released_all) continue;
+            // Following: what was released is written out before waiting for more.
+            write_all();
+            if (!follow_on()) break;
         }
     } catch (const ReadError&) {
         finish();

@@ -5,11 +5,12 @@
 
 namespace msgcapture {
 
-void JsonFormat::begin(const std::vector<CaptureFile>& files, const Sink& out) {
+void JsonFormat::begin(const Sink& out) {
     peers_.clear();
-    for (const CaptureFile& f : files) peers_.push_back(peer_label_json(f));
     if (layout_ == Layout::Array) out("[");
 }
+
+void JsonFormat::add_file(const CaptureFile& file) { peers_.push_back(peer_label_json(file)); }
 
 bool JsonFormat::write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const {
     // The array puts each entry on a line of its own: "[\n{..},\n{..}\n]\n".

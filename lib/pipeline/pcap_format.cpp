@@ -134,39 +134,42 @@ PcapFormat::PcapFormat(const std::string& chain) : chain_(chain) {
     if (!chain.empty() && !network_by_name(chain)) throw std::invalid_argument("unknown chain " + chain);
 }
 
-void PcapFormat::begin(const std::vector<CaptureFile>& files, const Sink& out) {
+void PcapFormat::add_file(const CaptureFile& f) {
+    // A session's two files are the two directions of one TCP stream.
+    const std::string dir = f.path.substr(0, f.path.rfind('/') + 1);
+    auto [it, added] = stream_of_directory_.emplace(f.path == STANDARD_INPUT_PATH ? f.path : dir, streams_.size());
+    stream_of_file_.push_back(it->second);
+    if (!added) return;
+    const size_t index = streams_.size();
+    std::optional<NetworkIdentity> net;
+    if (f.session) net = network_by_name(f.session->network);
+    if (!net && !chain_.empty()) net = network_by_name(chain_);
+    if (!net) net = network_from_path(f.path);
+    if (!net) net = NETWORKS[0];
+    Stream s;
+    s.magic = net->magic;
+    if (auto theirs = ip_endpoint(f.peer_address)) {
+        s.theirs = *theirs;
+        // Bitcoin Core's directories do not say who connected: a peer on
+        // the default port was most likely dialled.
+        s.we_opened = f.session ? f.session->connection_type != "inbound" : theirs->port == net->default_port;
+    } else {
+        s.theirs.ip = {198, 51, 100, static_cast<uint8_t>(1 + index % 254)};
+        s.theirs.port = net->default_port;
+    }
+    s.ours.ipv6 = s.theirs.ipv6;
+    s.ours.ip = s.theirs.ipv6 ? OUR_IPV6 : OUR_IPV4;
+    s.ours.port = s.we_opened ? static_cast<uint16_t>(FIRST_OTHER_PORT + index % 16384) : net->default_port;
+    if (s.we_opened && s.theirs.port == 0) s.theirs.port = net->default_port;
+    streams_.push_back(s);
+    positions_.emplace_back();
+}
+
+void PcapFormat::begin(const Sink& out) {
     streams_.clear();
     stream_of_file_.clear();
-    std::map<std::string, size_t> by_directory;
-    for (const CaptureFile& f : files) {
-        const std::string dir = f.path.substr(0, f.path.rfind('/') + 1);
-        auto [it, added] = by_directory.emplace(f.path == STANDARD_INPUT_PATH ? f.path : dir, streams_.size());
-        stream_of_file_.push_back(it->second);
-        if (!added) continue;
-        const size_t index = streams_.size();
-        std::optional<NetworkIdentity> net;
-        if (f.session) net = network_by_name(f.session->network);
-        if (!net && !chain_.empty()) net = network_by_name(chain_);
-        if (!net) net = network_from_path(f.path);
-        if (!net) net = NETWORKS[0];
-        Stream s;
-        s.magic = net->magic;
-        if (auto theirs = ip_endpoint(f.peer_address)) {
-            s.theirs = *theirs;
-            // Bitcoin Core's directories do not say who connected: a peer on
-            // the default port was most likely dialled.
-            s.we_opened = f.session ? f.session->connection_type != "inbound" : theirs->port == net->default_port;
-        } else {
-            s.theirs.ip = {198, 51, 100, static_cast<uint8_t>(1 + index % 254)};
-            s.theirs.port = net->default_port;
-        }
-        s.ours.ipv6 = s.theirs.ipv6;
-        s.ours.ip = s.theirs.ipv6 ? OUR_IPV6 : OUR_IPV4;
-        s.ours.port = s.we_opened ? static_cast<uint16_t>(FIRST_OTHER_PORT + index % 16384) : net->default_port;
-        if (s.we_opened && s.theirs.port == 0) s.theirs.port = net->default_port;
-        streams_.push_back(s);
-    }
-    positions_.assign(streams_.size(), {});
+    stream_of_directory_.clear();
+    positions_.clear();
 
     uint8_t header[24] = {};
     put32le(header, 0xa1b2c3d4);  // microsecond timestamps

@@ -28,12 +28,17 @@ std::string fixed(double value, int decimals) {
 
 }  // namespace
 
-void StatsFormat::begin(const std::vector<CaptureFile>& files, const Sink&) {
-    files_ = &files;
-    file_used_.assign(files.size(), false);
+void StatsFormat::begin(const Sink&) {
+    files_.clear();
+    file_used_.clear();
     total_ = {};
     by_raw_type_.clear();
     first_us_ = last_us_ = 0;
+}
+
+void StatsFormat::add_file(const CaptureFile& file) {
+    files_.push_back(&file);
+    file_used_.push_back(false);
 }
 
 void StatsFormat::sequence(Entry& entry) {
@@ -71,14 +76,14 @@ struct Coverage {
     uint64_t files = 0, sessions = 0, peers = 0;
 };
 
-Coverage coverage(const std::vector<CaptureFile>& files, const std::vector<bool>& used) {
+Coverage coverage(const std::vector<const CaptureFile*>& files, const std::vector<bool>& used) {
     std::set<std::string> sessions, peers;
     Coverage c;
     for (size_t i = 0; i < files.size(); ++i) {
         if (!used[i]) continue;
         ++c.files;
-        sessions.insert(files[i].path.substr(0, files[i].path.rfind('/') + 1));
-        if (!files[i].peer_address.empty()) peers.insert(files[i].peer_address);
+        sessions.insert(files[i]->path.substr(0, files[i]->path.rfind('/') + 1));
+        if (!files[i]->peer_address.empty()) peers.insert(files[i]->peer_address);
     }
     c.sessions = sessions.size();
     c.peers = peers.size();
@@ -88,7 +93,7 @@ Coverage coverage(const std::vector<CaptureFile>& files, const std::vector<bool>
 }  // namespace
 
 std::string StatsFormat::text() const {
-    const Coverage cov = coverage(*files_, file_used_);
+    const Coverage cov = coverage(files_, file_used_);
     const double seconds = static_cast<double>(last_us_ - first_us_) / 1e6;
     auto rate = [&](uint64_t n, int decimals) {
         if (seconds <= 0) return std::string("n/a");
@@ -125,7 +130,7 @@ std::string StatsFormat::text() const {
 }
 
 std::string StatsFormat::json() const {
-    const Coverage cov = coverage(*files_, file_used_);
+    const Coverage cov = coverage(files_, file_used_);
     const int64_t duration_us = last_us_ - first_us_;
     auto rate = [&](uint64_t n) {
         return duration_us > 0 ? nlohmann::ordered_json(static_cast<double>(n) * 1e6 / static_cast<double>(duration_us))

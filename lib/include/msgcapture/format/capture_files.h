@@ -39,6 +39,12 @@ inline constexpr const char* STANDARD_INPUT_PATH = "/dev/stdin";
 inline constexpr size_t MAX_SESSION_JSON_BYTES = 1024 * 1024;  // room for MAX_CAPTURE_INTERVALS intervals
 inline constexpr size_t MAX_SESSION_JSON_DEPTH = 8;
 
+// session.json at `path`, if it is there and usable; a warning when it is
+// there and too large, too deep or holds a NUL byte.
+MSGCAPTURE_EXPORT std::optional<SessionInfo> read_session_json(const std::string& path, const WarningHandler& warn = {});
+// The file at `path` labelled with its session (or its directory's name).
+MSGCAPTURE_EXPORT CaptureFile describe_capture_file(const std::string& path, std::optional<SessionInfo> session);
+
 // True for names the directory search picks up.
 MSGCAPTURE_EXPORT bool is_capture_file_name(std::string_view file_name);
 

@@ -16,7 +16,8 @@ public:
     // `annotate`: each entry also gets "annotation" (see entry_json.h).
     explicit JsonFormat(Layout layout = Layout::Array, bool annotate = false) : layout_(layout), annotate_(annotate) {}
 
-    void begin(const std::vector<CaptureFile>& files, const Sink& out) override;
+    void begin(const Sink& out) override;
+    void add_file(const CaptureFile& file) override;
     bool write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const override;
     void end(uint64_t entries, const Sink& out) override;
 

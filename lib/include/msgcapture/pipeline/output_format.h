@@ -1,9 +1,11 @@
 #pragma once
 // The last stage: how chosen records are written out. The pipeline calls a
-// format's begin(), then sequence() for each chosen entry in output order on
-// the reading thread, then write() for each on any worker thread (several
-// at once), and puts what write() made into the output in order; end() closes
-// the output, after a read error too, so that what was read stays usable.
+// format's begin(), add_file() for each file before any of its entries (all
+// of them at the start; while following captures, each new one as it
+// appears), sequence() for each chosen entry in output order on the reading
+// thread, then write() for each on any worker thread (several at once), and
+// puts what write() made into the output in order; end() closes the output,
+// after a read error too, so that what was read stays usable.
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -34,11 +36,12 @@ class MSGCAPTURE_EXPORT OutputFormat {
 public:
     virtual ~OutputFormat() = default;
 
-    // Before the first entry; `files` outlive the run, and entries point into them.
-    virtual void begin(const std::vector<CaptureFile>& files, const Sink& out) {
-        (void)files;
-        (void)out;
-    }
+    // Before anything else.
+    virtual void begin(const Sink& out) { (void)out; }
+    // The file that entries with source `files so far` come from; it outlives
+    // the run, and entries point to it. Called on the reading thread while no
+    // write() runs, so a format may keep per-file state for write() to read.
+    virtual void add_file(const CaptureFile& file) { (void)file; }
     // False for a format that only looks at headers (a summary): its entries
     // get no payload and no write().
     virtual bool writes_entries() const { return true; }

@@ -13,6 +13,7 @@
 // label) stands in as 198.51.100.N. Whoever opened the connection listens on
 // the network's default port; the other side has a port from 49152 up.
 #include <array>
+#include <map>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,7 +31,8 @@ public:
     // for an unknown name.
     explicit PcapFormat(const std::string& chain = "");
 
-    void begin(const std::vector<CaptureFile>& files, const Sink& out) override;
+    void begin(const Sink& out) override;
+    void add_file(const CaptureFile& file) override;
     void sequence(Entry& entry) override;
     bool write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const override;
     void end(uint64_t entries, const Sink& out) override;
@@ -42,7 +44,7 @@ public:
     };
 
 private:
-    // What begin() fixes about a stream; read by write() on any thread.
+    // What add_file() fixes about a stream; read by write() on any thread.
     struct Stream {
         Endpoint ours, theirs;
         bool we_opened = true;
@@ -58,6 +60,7 @@ private:
     std::string chain_;
     std::vector<Stream> streams_;
     std::vector<size_t> stream_of_file_;
+    std::map<std::string, size_t> stream_of_directory_;
     std::vector<Position> positions_;
 };
 

@@ -21,7 +21,8 @@ public:
     enum class Style { Text, Json };
     explicit StatsFormat(Style style = Style::Text) : style_(style) {}
 
-    void begin(const std::vector<CaptureFile>& files, const Sink& out) override;
+    void begin(const Sink& out) override;
+    void add_file(const CaptureFile& file) override;
     bool writes_entries() const override { return false; }
     void sequence(Entry& entry) override;
     bool write(const Entry&, OutputBuffer&, MessageScratch&) const override { return true; }
@@ -38,7 +39,7 @@ private:
     std::string json() const;
 
     Style style_;
-    const std::vector<CaptureFile>* files_ = nullptr;
+    std::vector<const CaptureFile*> files_;
     std::vector<bool> file_used_;
     Counts total_;
     // By the raw type field (no allocation per record); merged by the shown
