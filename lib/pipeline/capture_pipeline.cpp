@@ -157,7 +157,8 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     };
     bool stopping = false;
     if (follower_) {
-        apply(first_update_);
+        // The first update's files were opened with the pipeline.
+        apply(FollowUpdate{{}, first_update_.final});
         merger->set_horizon(now_us() - grace_us);
     }
     auto follow_on = [&] {

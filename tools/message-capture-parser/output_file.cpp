@@ -8,14 +8,14 @@
 #include <cstring>
 #include <stdexcept>
 
-OutputFile::OutputFile(const std::string& path) : path_(path) {
+OutputFile::OutputFile(const std::string& path, bool in_place) : path_(path) {
     if (path.empty()) {
         stream_ = stdout;
         return;
     }
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) {
+    if (in_place || (exists && !S_ISREG(st.st_mode))) {
         // /dev/null, a FIFO, a terminal: written in place, never replaced.
         stream_ = std::fopen(path.c_str(), "w");
         if (!stream_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));

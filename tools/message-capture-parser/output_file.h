@@ -2,7 +2,9 @@
 // Where the JSON goes. A regular file named with -o is written beside itself
 // under a temporary name and renamed over the target only when the run
 // succeeds, so that a failed run never leaves a half-written file where a good
-// one was; standard output, devices and pipes are written directly.
+// one was; standard output, devices and pipes are written directly, and so is
+// a file asked to be written in place (a followed capture's output, which
+// grows as it is read, like tail -f's).
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,7 +13,7 @@
 class OutputFile {
 public:
     // Opens `path` ("" for standard output). Throws std::runtime_error with the reason.
-    explicit OutputFile(const std::string& path);
+    explicit OutputFile(const std::string& path, bool in_place = false);
     ~OutputFile();  // discards the temporary file unless commit() succeeded
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;

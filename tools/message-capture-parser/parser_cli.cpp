@@ -2,7 +2,10 @@
 // records out in the chosen format (CAPTURE-SPEC §5).
 #include "parser_cli.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -35,11 +38,26 @@ constexpr const char* FOOTER =
     "  message-capture-parser cap --format ndjson --type ping,pong | jq -c .body\n"
     "  message-capture-parser cap --peer 127.0.0.1:18444 --since 2026-11-22T02:00:00Z --limit 10\n"
     "  message-capture-parser cap --stats\n"
+    "  message-capture-parser ~/.bitcoin/regtest/message_capture --follow --type inv,tx\n"
     "\n"
     "Exit status: 0 when every input was read (entries with an \"error\" included),\n"
     "1 when an input cannot be read or the output cannot be written, 2 on bad usage\n"
     "(an -o FILE that is one of the inputs included). -o FILE is replaced only by a\n"
     "run that succeeds.";
+
+// Following ends on Ctrl-C or SIGTERM, with the output closed properly.
+std::atomic<bool> stop_requested{false};
+
+void on_stop_signal(int) { stop_requested = true; }
+
+void catch_stop_signals() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: a wait in progress returns at once
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
 
 int fail(const std::string& reason) {
     std::fprintf(stderr, "message-capture-parser: error: %s\n", reason.c_str());
@@ -95,6 +113,15 @@ void add_options(CLI::App& app, ParserOptions& o) {
         ->option_text("NAME");
     app.add_option("--stdin-direction", o.stdin_direction, "Direction of the messages read from standard input (default recv)")
         ->option_text("recv|sent");
+    app.add_flag("--follow", o.follow,
+                 "Keep reading as the captures grow, like tail -f: print what is there, then each new record as it is "
+                 "written (NDJSON unless --format says otherwise), until Ctrl-C or --until. New sessions are picked up "
+                 "as they appear");
+    app.add_flag("--poll", o.poll, "With --follow: find new sessions by searching every second instead of with inotify");
+    app.add_option("--grace", o.grace_s,
+                   "With --follow: records are printed in time order once they are this old, since every file may still "
+                   "hold earlier ones until then (default 2 s, above the writer's 1 s flush interval)")
+        ->option_text("SECONDS");
     app.set_version_flag("-V,--version", std::string("message-capture-parser ") + msgcapture::VERSION);
 }
 
@@ -117,10 +144,12 @@ int run_parser_cli(int argc, char** argv) {
 
     std::unique_ptr<msgcapture::OutputFormat> format;
     msgcapture::RecordFilter filter;
+    msgcapture::FollowOptions follow;
     const auto stdin_direction = msgcapture::parse_direction(o.stdin_direction);
     try {
         if (!stdin_direction) throw UsageError("--stdin-direction: \"" + o.stdin_direction + "\" is neither recv nor sent");
         filter = build_filter(o);
+        follow = build_follow_options(o);
         format = build_format(o);  // last: the corpus format makes its directory
     } catch (const UsageError& e) {
         return usage_error(e.what());
@@ -134,44 +163,57 @@ int run_parser_cli(int argc, char** argv) {
     auto warn = [](const std::string& text) { std::fprintf(stderr, "message-capture-parser: warning: %s\n", text.c_str()); };
 
     try {
-        std::vector<msgcapture::CaptureFile> files = msgcapture::find_capture_files(o.inputs, warn);
-        if (files.empty()) warn("no capture files (msgs_*.dat, msgs_*.dat.zst) found in the given paths");
+        std::vector<msgcapture::CaptureFile> files;
+        std::unique_ptr<msgcapture::CaptureFollower> follower;
+        if (o.follow) {
+            follower = std::make_unique<msgcapture::CaptureFollower>(o.inputs, follow, warn);
+        } else {
+            files = msgcapture::find_capture_files(o.inputs, warn);
+            if (files.empty()) warn("no capture files (msgs_*.dat, msgs_*.dat.zst) found in the given paths");
+        }
         std::vector<std::string> read_paths;
         for (auto& f : files) {
             if (f.path == msgcapture::STANDARD_INPUT_PATH) f.direction = *stdin_direction;
             read_paths.push_back(f.path);
             read_paths.push_back(f.path.substr(0, f.path.rfind('/') + 1) + "session.json");
         }
-        if (auto input = output_overwrites_input(output, read_paths)) {
+        if (auto input = output_overwrites_input(output, o.follow ? o.inputs : read_paths)) {
             return usage_error("the output " + output + " is one of the inputs (" + *input + "); refusing to overwrite it");
         }
-        msgcapture::CapturePipeline pipeline(files, filter, warn);
+        auto pipeline = follower ? msgcapture::CapturePipeline(*follower, filter, warn) : msgcapture::CapturePipeline(files, filter, warn);
 
         // The corpus format writes its own files: -o names their directory.
         const bool writes_own_files = o.format == "corpus" && !o.stats;
         std::unique_ptr<OutputFile> out;
         try {
-            out = std::make_unique<OutputFile>(writes_own_files ? "/dev/null" : output);
+            // Followed output grows in place, as tail -f's does.
+            out = std::make_unique<OutputFile>(writes_own_files ? "/dev/null" : output, o.follow);
         } catch (const std::runtime_error& e) {
             return fail(e.what());
         }
         bool write_failed = false;
-        // NDJSON is read as it comes: each batch goes out at once.
-        const bool flush_each = o.format == "ndjson";
+        // NDJSON is read as it comes, and so is anything followed: each batch
+        // (each release, when following) goes out at once.
+        const bool flush_each = o.format == "ndjson" || o.follow;
         auto sink = [&](std::string_view chunk) {
             if (write_failed || chunk.empty()) return;
             if (std::fwrite(chunk.data(), 1, chunk.size(), out->stream()) != chunk.size() ||
                 (flush_each && std::fflush(out->stream()) != 0)) {
                 write_failed = true;
+                stop_requested = true;  // following: nobody reads on
             }
         };
 
         ProgressBar bar;
-        const bool show_progress = progress_wanted(o);
+        const bool show_progress = !o.follow && progress_wanted(o);
         msgcapture::PipelineOptions run;
         run.threads = o.jobs;
         run.limit = o.limit;
         if (show_progress) run.progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
+        if (o.follow) {
+            catch_stop_signals();
+            run.stop = &stop_requested;
+        }
 
         std::string read_error, format_error;
         try {

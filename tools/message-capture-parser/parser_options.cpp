@@ -54,6 +54,24 @@ RecordFilter build_filter(const ParserOptions& o) {
     return f;
 }
 
+msgcapture::FollowOptions build_follow_options(const ParserOptions& o) {
+    msgcapture::FollowOptions f;
+    if (!o.follow) {
+        if (o.poll) throw UsageError("--poll goes with --follow");
+        return f;
+    }
+    if (o.stats) throw UsageError("--stats prints once, at the end; it does not go with --follow");
+    for (const std::string& input : o.inputs) {
+        if (input == "-") throw UsageError("--follow reads capture files and directories as they grow, not standard input");
+    }
+    // Shorter than the writer's flush interval would release records before
+    // all that came earlier is on disk; a minute is more than anyone waits.
+    if (!(o.grace_s >= 1.0 && o.grace_s <= 60.0)) throw UsageError("--grace: give 1 to 60 seconds (the capture writer flushes every second)");
+    f.grace = std::chrono::milliseconds(static_cast<int64_t>(o.grace_s * 1000));
+    f.use_inotify = !o.poll;
+    return f;
+}
+
 bool output_is_text(const ParserOptions& o) { return o.stats || o.format == "json" || o.format == "ndjson"; }
 
 std::unique_ptr<OutputFormat> build_format(const ParserOptions& o) {
@@ -62,8 +80,8 @@ std::unique_ptr<OutputFormat> build_format(const ParserOptions& o) {
         if (o.annotate) throw UsageError("--annotate adds keys to entries; --stats prints none");
         return std::make_unique<StatsFormat>(o.format_given ? StatsFormat::Style::Json : StatsFormat::Style::Text);
     }
-    if (o.format == "json") return std::make_unique<JsonFormat>(JsonFormat::Layout::Array, o.annotate);
-    if (o.format == "ndjson") return std::make_unique<JsonFormat>(JsonFormat::Layout::Lines, o.annotate);
+    if (o.format == "json" && !(o.follow && !o.format_given)) return std::make_unique<JsonFormat>(JsonFormat::Layout::Array, o.annotate);
+    if (o.format == "ndjson" || o.format == "json") return std::make_unique<JsonFormat>(JsonFormat::Layout::Lines, o.annotate);
     if (o.annotate) throw UsageError("--annotate adds keys to JSON entries; the " + o.format + " format has none");
     if (o.format == "pcap") {
         if (!o.chain.empty() && !network_by_name(o.chain)) {

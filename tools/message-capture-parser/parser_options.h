@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcapture/live/capture_follower.h"
 #include "msgcapture/pipeline/output_format.h"
 #include "msgcapture/pipeline/record_filter.h"
 
@@ -32,14 +33,20 @@ struct ParserOptions {
     std::string stdin_direction = "recv";
     bool no_progress = false;
     unsigned jobs = 0;
+    bool follow = false;  // keep reading as the captures grow
+    bool poll = false;    // find new sessions by searching, not with inotify
+    double grace_s = 2.0;
 };
+
+// --follow's settings, checked against the other options. Throws UsageError.
+msgcapture::FollowOptions build_follow_options(const ParserOptions& options);
 
 inline const std::vector<std::string> FORMAT_NAMES = {"json", "ndjson", "pcap", "corpus"};
 
 // The filter the options ask for. Throws UsageError.
 msgcapture::RecordFilter build_filter(const ParserOptions& options);
 
-// The output format (a summary with --stats). Throws UsageError, and
+// The output format (a summary with --stats; NDJSON by default with --follow). Throws UsageError, and
 // WriteError when the corpus directory cannot be made.
 std::unique_ptr<msgcapture::OutputFormat> build_format(const ParserOptions& options);
 
