@@ -30,12 +30,12 @@ _message_capture_parser() {
             mapfile -t COMPREPLY < <(compgen -W "main test testnet4 signet regtest" -- "$cur")
             return
             ;;
-        -p|--peer|--since|--until|-l|--limit)
+        -p|--peer|--since|--until|-l|--limit|--grace)
             return  # a value only the user knows
             ;;
     esac
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "-h --help -V --version -o --output -n --no-progress-bar -j --jobs -f --format -t --type --not-type -d --direction -p --peer --since --until -l --limit -s --stats -a --annotate --stdin-direction --chain" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "-h --help -V --version -o --output -n --no-progress-bar -j --jobs -f --format -t --type --not-type -d --direction -p --peer --since --until -l --limit -s --stats -a --annotate --stdin-direction --chain --follow --poll --grace" -- "$cur")
         return
     fi
     # Capture files (msgs_*.dat, msgs_*.dat.zst) and the directories that hold them.
