@@ -148,7 +148,9 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             }
         }
         for (size_t i : update.final) {
-            if (i < source_of_.size() && source_of_[i]) merger->finalize(*source_of_[i]);
+            if (i >= source_of_.size() || !source_of_[i]) continue;
+            merger->finalize(*source_of_[i]);
+            if (options.on_final) options.on_final(files_[*source_of_[i]]);
         }
     };
     const int64_t grace_us = follower_ ? std::chrono::duration_cast<std::chrono::microseconds>(follower_->options().grace).count() : 0;

@@ -35,6 +35,10 @@ struct MSGCAPTURE_EXPORT PipelineOptions {
     // after writing every whole record already on disk. It also ends with
     // `limit`, or when the filter's `until_us` has passed the watermark.
     const std::atomic<bool>* stop = nullptr;
+    // Following: told on the reading thread when a file will not grow any
+    // more (its session ended, or it went away); its last records may still
+    // be on their way.
+    std::function<void(const CaptureFile&)> on_final;
 };
 
 struct MSGCAPTURE_EXPORT PipelineStats {
