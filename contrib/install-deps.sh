@@ -8,6 +8,8 @@ packages=(
   # the build: compiler, CMake and Ninja, and the libraries
   build-essential cmake ninja-build
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
+  # the monitor's terminal screens
+  libncurses-dev
   # the node's getnewaddress keys: libsecp256k1, found through pkg-config
   libsecp256k1-dev pkgconf
   # the node's USDT tracepoints: <sys/sdt.h>
@@ -15,8 +17,9 @@ packages=(
   # packaging: man pages made from each program's --help
   help2man
   # the tests: GoogleTest, Wireshark's dissector, script(1) for a terminal,
-  # bpftrace for the tracepoints, a Prometheus server for the metrics
-  libgtest-dev tshark bsdutils bpftrace prometheus
+  # bpftrace for the tracepoints, a Prometheus server for the metrics, tmux
+  # to run the monitor in a terminal whose screen the test reads
+  libgtest-dev tshark bsdutils bpftrace prometheus tmux
   # the fuzzers: clang, with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
   # the demo's JSON-RPC calls and JSON handling; python3 also seeds the fuzz corpus

@@ -12,7 +12,7 @@ prefix=$work/prefix
 quietly "$work/install.log" cmake --install "$build_dir" --prefix "$prefix"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-for program in bitcoind message-capture-parser; do
+for program in bitcoind message-capture-parser message-capture-monitor; do
   [ -x "$prefix/bin/$program" ] || fail "bin/$program is not installed"
   page=$prefix/share/man/man1/$program.1
   [ -f "$page" ] || fail "no man page for $program"
