@@ -66,6 +66,15 @@ for jobs in 1 0; do
   awk -v m="$kb" -v l="$label" 'BEGIN { printf "  %s: peak RSS %.1f MB\n", l, m / 1024 }'
 done
 
+echo "== --follow: latency from capture time to output, and keeping up (the node's writer in-process, a real follower)"
+follow_bench="$bin/test/bench/follow_bench $bin/tools/message-capture-parser/message-capture-parser"
+# Busy sessions (the watermark moves with them), then many mostly idle ones
+# (the 2 s grace period sets the pace), then 50,000 messages/s on two mixes.
+$follow_bench 2000 20 20 small
+$follow_bench 500 20 500 small
+$follow_bench 50000 20 20 small
+$follow_bench 50000 20 20 samples
+
 echo "== capture write path (Google Benchmark)"
 "$bin/test/bench/capture_writer_bench" --benchmark_min_time=1 2>/dev/null | grep -E "^BM_|^-|Benchmark"
 

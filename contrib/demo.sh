@@ -22,10 +22,12 @@ base=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768+), so no ou
 port() { case $1 in alice) echo $((base));; bob) echo $((base + 1));; carol) echo $((base + 2));; esac; }
 rpcport() { echo $(( $(port "$1") + 100 )); }
 
+node_pids=()
 start() {  # name, extra options...
   local name=$1; shift
   "$bitcoind" -regtest -datadir="$work/$name" -bind=127.0.0.1 -port="$(port "$name")" \
     -rpcbind=127.0.0.1 -rpcport="$(rpcport "$name")" -dnsseed=0 -listen=1 -printtoconsole=0 -capturemessages -debug=net "$@" &
+  node_pids+=($!)
 }
 
 rpc() {  # name, method, params-json
@@ -43,9 +45,11 @@ wait_for() {  # seconds, command...
   done
 }
 
+follower=""
 stop_all() {
   for n in alice bob carol; do [ -f "$work/$n/regtest/.cookie" ] && rpc "$n" stop >/dev/null 2>&1 || true; done
-  wait
+  wait "${node_pids[@]}"
+  if [ -n "$follower" ]; then kill -INT "$follower" 2>/dev/null || true; wait "$follower" || true; fi
 }
 trap stop_all EXIT
 
@@ -55,6 +59,11 @@ wait_for 20 test -f "$work/alice/regtest/.cookie"
 wait_for 20 rpc alice getblockcount
 start bob -connect="127.0.0.1:$(port alice)"
 wait_for 20 test -f "$work/bob/regtest/.cookie"
+# Watching bob live while it all happens: blocks, headers and transactions
+# as they are captured (message-capture-monitor shows the same interactively).
+live_types=tx,inv,headers,cmpctblock,block,getdata
+"$parser" --follow --type "$live_types" "$work/bob/regtest/message_capture" > "$work/bob-live.ndjson" 2> "$work/bob-live.err" &
+follower=$!
 wait_for 20 rpc bob getblockcount
 start carol -connect="127.0.0.1:$(port bob)"
 wait_for 20 test -f "$work/carol/regtest/.cookie"
@@ -98,7 +107,15 @@ rpc alice ping >/dev/null
 sleep 1
 echo "Best header on every node: $(rpc carol getbestblockhash); transactions $txid and $txid2 are in it"
 
-stop_all
+# The sessions close with the nodes; the follower prints what was left and
+# is then stopped as Ctrl-C would.
+for n in alice bob carol; do rpc "$n" stop >/dev/null 2>&1 || true; done
+wait "${node_pids[@]}"
+live_done() { [ "$(wc -l < "$work/bob-live.ndjson")" -ge "$("$parser" -n -f ndjson --type "$live_types" "$work/bob/regtest/message_capture" | wc -l)" ]; }
+wait_for 20 live_done
+kill -INT "$follower"
+wait "$follower"
+follower=""
 trap - EXIT
 
 echo "Parsing every node's captures..."
@@ -110,10 +127,23 @@ bob_to_alice=$(ls -d "$work"/bob/regtest/message_capture/127.0.0.1_"$(port alice
 "$parser" -n "$bob_to_alice" -o "$work/bob-alice.json"
 
 echo
+echo "Watched live on bob (message-capture-parser --follow --type $live_types), as it happened:"
+"$parser" -n -f ndjson --type "$live_types" "$work/bob/regtest/message_capture" > "$work/bob-after.ndjson"
+if cmp -s "$work/bob-live.ndjson" "$work/bob-after.ndjson"; then
+  echo "  $(wc -l < "$work/bob-live.ndjson") entries, the same as a parse of the finished files prints; the first three:"
+else
+  echo "  the followed output differs from a parse of the finished files:" >&2
+  diff "$work/bob-live.ndjson" "$work/bob-after.ndjson" | head >&2
+  exit 1
+fi
+head -n 3 "$work/bob-live.ndjson" | cut -c 1-150 | sed 's/^/    /'
+echo "  (message-capture-monitor $work/bob/regtest shows every peer's traffic like this, in a terminal)"
+
+echo
 echo "What bob, in the middle, said and heard:"
 contrib/show_capture.py "$work/bob.json" "$work/bob-alice.json" "$txid"
 echo
 echo "Files:"
 echo "  captures:  $work/<node>/regtest/message_capture/<peer>/<session>/msgs_{recv,sent}.dat (+ session.json)"
-echo "  JSON:      $work/<node>.json; bob's connection to alice: $work/bob-alice.json"
+echo "  JSON:      $work/<node>.json; bob's connection to alice: $work/bob-alice.json; followed live: $work/bob-live.ndjson"
 echo "  logs:      $work/<node>/regtest/debug.log"

@@ -10,6 +10,7 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
       warned_backwards_(readers_.size(), false),
       last_time_(readers_.size(), std::numeric_limits<int64_t>::min()),
       waiting_at_(readers_.size()),
+      tie_keys_(readers_.size()),
       warn_(std::move(warn)),
       limits_(limits),
       open_at_(readers_.size(), open_.end()),
@@ -24,8 +25,9 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
     for (size_t i = 0; i < readers_.size(); ++i) advance(i);
 }
 
-size_t RecordMerger::add(RecordReader reader) {
+size_t RecordMerger::add(RecordReader reader, std::string tie_key) {
     const size_t source = readers_.size();
+    tie_keys_.push_back(std::move(tie_key));
     readers_.push_back(std::move(reader));
     readers_.back().share_buffers(&pool_);
     current_.emplace_back();

@@ -110,7 +110,15 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     for (const CaptureFile& f : files_) format.add_file(f);
     std::optional<RecordMerger> merger;
     try {
-        merger.emplace(std::move(readers_), warn_);
+        if (follower_) {
+            // Files join one by one, each with its path to order ties: as a
+            // parse of the same directory would, whichever was noticed first.
+            merger.emplace(std::vector<RecordReader>{}, warn_);
+            for (size_t i = 0; i < readers_.size(); ++i) merger->add(std::move(readers_[i]), files_[i].path);
+            readers_.clear();
+        } else {
+            merger.emplace(std::move(readers_), warn_);
+        }
     } catch (const ReadError&) {
         format.end(0, out);
         throw;
@@ -142,7 +150,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                 reader.set_growing(true);
                 files_.push_back(f);
                 format.add_file(files_.back());
-                source_of_.back() = merger->add(std::move(reader));
+                source_of_.back() = merger->add(std::move(reader), f.path);
             } catch (const ReadError& e) {
                 if (warn_) warn_(std::string(e.what()) + "; it is not followed");
             }

@@ -191,3 +191,16 @@ TEST(LiveMerge, ARotatedFileIsDroppedWithAWarningNotReadFromTheOldOffset) {
     EXPECT_NE(warnings[0].find("another file now"), std::string::npos) << warnings[0];
     EXPECT_NE(warnings[0].find("no longer followed"), std::string::npos) << warnings[0];
 }
+
+TEST(LiveMerge, TiesGoToTheSmallerKeyWhicheverFileCameFirst) {
+    TempDir dir;
+    const std::string first = (dir / "z.dat").string(), second = (dir / "a.dat").string();
+    append(first, concat_records({{10, 1}, {20, 1}}));
+    append(second, concat_records({{10, 2}, {20, 2}}));
+    RecordMerger merger({});
+    merger.add(RecordReader::open(first), first);
+    merger.add(RecordReader::open(second), second);
+    std::vector<size_t> sources;
+    while (auto m = merger.next()) sources.push_back(m->source);
+    EXPECT_EQ(sources, (std::vector<size_t>{1, 0, 1, 0}));
+}

@@ -31,6 +31,9 @@ class MSGCAPTURE_EXPORT RecordMerger {
 public:
     // `warn` is told once per file whose time goes backwards.
     explicit RecordMerger(std::vector<RecordReader> readers, WarningHandler warn = {}, MergeLimits limits = {});
+    // The heap's order refers back to the merger.
+    RecordMerger(const RecordMerger&) = delete;
+    RecordMerger& operator=(const RecordMerger&) = delete;
 
     // A record in merged order and the index of the file it came from.
     struct Merged {
@@ -71,7 +74,10 @@ public:
     // ending the merge.
     void set_horizon(int64_t time_us);
     // A new file; returns its index (readers and sources go on from the last).
-    size_t add(RecordReader reader);
+    // Records of equal time go to the file given first, or, between files
+    // both given a `tie_key`, to the smaller key (a follower gives paths, so
+    // that ties do not depend on which file was noticed first).
+    size_t add(RecordReader reader, std::string tie_key = {});
     // Waiting files look again for new records (a parked one only if its
     // file grew).
     void retry();
@@ -89,7 +95,16 @@ private:
     struct Head {
         int64_t time;
         size_t source;
-        bool operator>(const Head& o) const { return time != o.time ? time > o.time : source > o.source; }
+    };
+    // The heap's order: the earliest first, ties as add() says.
+    struct Later {
+        const RecordMerger* merger;
+        bool operator()(const Head& a, const Head& b) const {
+            if (a.time != b.time) return a.time > b.time;
+            const auto& keys = merger->tie_keys_;
+            if (!keys[a.source].empty() && !keys[b.source].empty() && keys[a.source] != keys[b.source]) return keys[a.source] > keys[b.source];
+            return a.source > b.source;
+        }
     };
 
     template <class Wanted>
@@ -132,7 +147,8 @@ private:
     std::vector<std::optional<std::multiset<int64_t>::iterator>> waiting_at_;
     bool live_ = false;
     int64_t horizon_ = std::numeric_limits<int64_t>::min();
-    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap_;
+    std::vector<std::string> tie_keys_;
+    std::priority_queue<Head, std::vector<Head>, Later> heap_{Later{this}};
     WarningHandler warn_;
     MergeLimits limits_;
     BufferPool pool_;
