@@ -82,7 +82,7 @@ TableLayout layout_peer_table(std::vector<PeerRow> peers, size_t width, SortKey 
     const bool wide = width >= 120;
     std::vector<Column> columns = {
         {"ID", 5, true, 0, [](const PeerRow& r) { return r.id; }},
-        {"ADDRESS", wide ? 30u : 21u, false, 0, [](const PeerRow& r) { return r.address; }},
+        {"ADDRESS", width >= 140 ? 30u : wide ? 22u : 21u, false, 0, [](const PeerRow& r) { return r.address; }},
         {"TYPE", wide ? 19u : 6u, false, 1, [wide](const PeerRow& r) { return wide ? r.connection_type : short_connection_type(r.connection_type); }},
         {"START", 8, false, 5, [](const PeerRow& r) { return clock_time(r.start_us); }},
         {"MSGS IN", 8, true, 0, [](const PeerRow& r) { return std::to_string(r.messages_in); }},
@@ -218,6 +218,8 @@ private:
             line(2, fit("TIME (UTC)", 12) + " " + fit("DIR", 4) + " " + fit("TYPE", 12) + " " + fit("SIZE", 8, true) + " SUMMARY", A_REVERSE);
             const size_t summary_width = static_cast<size_t>(std::max(10, cols() - 40));
             if (selected_ >= top_ + list_rows) top_ = selected_ - list_rows + 1;
+            // A taller window shows more of the past rather than empty lines.
+            top_ = std::min(top_, std::max(0, static_cast<int>(shown.size()) - list_rows));
             for (int i = 0; i < list_rows && top_ + i < static_cast<int>(shown.size()); ++i) {
                 const Message& m = shown[static_cast<size_t>(top_ + i)];
                 const bool received = m.direction == msgcapture::Direction::Received;
