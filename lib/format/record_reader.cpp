@@ -164,9 +164,10 @@ bool RecordReader::whole_record_available() {
     at_end_ = false;  // the file may have grown since the last look
     if (fill(RECORD_HEADER_SIZE) < RECORD_HEADER_SIZE) return false;
     const uint64_t declared = parse_record_header(buf_.data.get() + begin_).length;
-    // An oversized length is reported at once: no more bytes would help.
-    if (declared > MAX_PROTOCOL_MESSAGE_LENGTH) return true;
-    const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(declared);
+    // As load_payload() decides: an oversized length shows once one byte past
+    // the limit is there; until then, and until the file is final, it might
+    // still be a torn record, as a read of the finished file would say.
+    const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(std::min<uint64_t>(declared, MAX_PROTOCOL_MESSAGE_LENGTH + 1));
     return fill(wanted) == wanted;
 }
 

@@ -11,10 +11,10 @@ require_command python3 python3
 quietly "$build/configure.log" cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMSGCAPTURE_FUZZ=ON -DMSGCAPTURE_SANITIZE=ON -DMSGCAPTURE_BUILD_TESTS=OFF
 quietly "$build/build.log" cmake --build "$build" -j"$(nproc)" \
-  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_address fuzz_capture_args fuzz_record_filter message-capture-parser
+  --target fuzz_capture_file fuzz_message_roundtrip fuzz_v1_framing fuzz_rpc_request fuzz_json_depth fuzz_parser_cli fuzz_merge_parking fuzz_growing_reader fuzz_address fuzz_capture_args fuzz_record_filter message-capture-parser
 
 corpus=$build/corpus
-mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,address,capture_args,filter}
+mkdir -p "$corpus"/{capture,roundtrip,transport,rpc,json,cli,merge,growing,address,capture_args,filter}
 
 i=0
 for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/capture/seed$i"; i=$((i + 1)); done
@@ -23,6 +23,7 @@ for f in $(find test/data/conformance -name 'msgs_*.dat'); do cp "$f" "$corpus/c
 "$build/tools/message-capture-parser/message-capture-parser" -n --format corpus -o "$corpus/roundtrip" test/data/conformance 2>/dev/null
 # Inputs that once failed stay in the corpus (each also has a unit test).
 cp test/fuzz/regressions/fuzz_merge_parking/* "$corpus/merge/"
+cp test/fuzz/regressions/fuzz_growing_reader/* "$corpus/growing/"
 cp test/fuzz/regressions/fuzz_capture_args/* "$corpus/capture_args/"
 cp test/fuzz/regressions/fuzz_record_filter/* "$corpus/filter/"
 python3 - "$corpus" <<'PY'
@@ -56,6 +57,10 @@ open(f"{corpus}/json/s0", "wb").write(b'{"peer_id":1,"address":"127.0.0.1:1","x"
 # Merges: pieces of real captures, plain, in zstd frames, and cut short.
 caps = [open(f, "rb").read()[:3000] for f in sorted(glob.glob("test/data/conformance/**/msgs_*.dat", recursive=True))[:4]]
 open(f"{corpus}/merge/s0", "wb").write(b"\xff\xfe".join(bytes([m]) + c for m, c in zip([0, 1, 7, 0x83], caps)))
+# Growing files: a real capture in pieces cut at odd places, plain and zstd, parked or not.
+for mode in range(4):
+    pieces = [caps[0][i:i + 97] for i in range(0, len(caps[0]), 97)]
+    open(f"{corpus}/growing/s{mode}", "wb").write(bytes([mode]) + b"\xff\xfe".join(pieces))
 # Command lines: files laid out, then arguments (see fuzz_parser_cli.cpp).
 cap = open(sorted(glob.glob("test/data/conformance/**/msgs_recv.dat", recursive=True))[0], "rb").read()[:2000]
 cap = cap.replace(b"\n", b"")
@@ -97,6 +102,7 @@ run fuzz_address address || status=1
 run fuzz_capture_args capture_args || status=1
 run fuzz_json_depth json || status=1
 run fuzz_merge_parking merge || status=1
+run fuzz_growing_reader growing || status=1
 run fuzz_parser_cli cli -close_fd_mask=3 || status=1  # the parser's own output is noise here
 run fuzz_record_filter filter || status=1
 exit $status

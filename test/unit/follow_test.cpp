@@ -204,3 +204,31 @@ TEST(LiveMerge, TiesGoToTheSmallerKeyWhicheverFileCameFirst) {
     while (auto m = merger.next()) sources.push_back(m->source);
     EXPECT_EQ(sources, (std::vector<size_t>{1, 0, 1, 0}));
 }
+
+// Found by fuzz_growing_reader: a length over the limit with few bytes after
+// it is a torn record or an oversized one depending on what follows, so a
+// growing file waits, and tells it as a read of the finished file would.
+TEST(GrowingReader, AnOversizedLengthIsJudgedOnlyOnceItsBytesOrTheEndAreThere) {
+    TempDir dir;
+    const std::string path = (dir / "msgs_recv.dat").string();
+    Bytes header;
+    append_record(header, 10, "block", {});
+    header[20] = 0xff;  // the length: 0x7f0000ff, over the 4,000,000-byte limit
+    header[23] = 0x7f;
+    append(path, header);
+    append(path, Bytes(37, 1));
+    std::vector<std::string> warnings;
+    auto reader = RecordReader::open(path, [&](const std::string& w) { warnings.push_back(w); });
+    reader.set_growing(true);
+    Record r;
+    EXPECT_FALSE(reader.next(r));
+    EXPECT_FALSE(reader.finished());
+    append(path, Bytes(2000, 2));
+    EXPECT_FALSE(reader.next(r));
+    reader.set_growing(false);
+    ASSERT_TRUE(reader.next(r));
+    EXPECT_EQ(r.status, RecordStatus::Truncated);
+    EXPECT_EQ(r.payload.size(), 2037u);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("payload has 2037 of"), std::string::npos) << warnings[0];
+}
