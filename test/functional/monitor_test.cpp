@@ -193,3 +193,26 @@ TEST(Monitor, WithoutATerminalPointsToTheFollowingParser) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("message-capture-parser --follow"), std::string::npos) << r.err;
 }
+
+// Bitcoin Core's capture directories (no session.json, no peer id): one row
+// per peer directory, with the counts a parse of the files gives.
+TEST(Monitor, ShowsBitcoinCoresCaptures) {
+    const fs::path core = testsupport::conformance_dir() / "core-regtest" / "message_capture";
+    std::map<std::string, std::pair<size_t, size_t>> counts;
+    for (const json& e : testsupport::run_parser_ndjson({core.string()})) {
+        auto& c = counts[e["peer"]["address"].get<std::string>()];
+        (e["direction"] == "recv" ? c.first : c.second)++;
+    }
+    ASSERT_EQ(counts.size(), 4u);
+    Tmux tmux(monitor_binary() + " " + core.string(), 200, 50);
+    ASSERT_TRUE(tmux.wait_for(
+                    [&](const std::string& screen) {
+                        for (const auto& [address, c] : counts) {
+                            const auto row = row_of(screen, address);
+                            if (row.size() < 11 || row[0] != "-" || row[4] != std::to_string(c.first) || row[6] != std::to_string(c.second)) return false;
+                        }
+                        return screen.find("peers 4 (4 open)") != std::string::npos;
+                    },
+                    std::chrono::seconds(10)))
+        << tmux.last();
+}
