@@ -47,7 +47,8 @@ void RecordMerger::set_horizon(int64_t time_us) {
 
 int64_t RecordMerger::watermark() const {
     if (waiting_times_.empty()) return std::numeric_limits<int64_t>::max();
-    return std::max(horizon_, *waiting_times_.begin() - 1);
+    const int64_t reached = *waiting_times_.begin();  // the minimum: a file with no record yet
+    return reached == std::numeric_limits<int64_t>::min() ? horizon_ : std::max(horizon_, reached - 1);
 }
 
 void RecordMerger::retry() {
