@@ -20,7 +20,7 @@ awk -v dir="$work" '
   /^```$/ && inside { inside = 0; close(file); next }
   inside { print > file }' "$source_dir/doc/library.md"
 examples=("$work"/example*.cpp)
-[ ${#examples[@]} -ge 6 ] || fail "expected at least 6 examples in doc/library.md, found ${#examples[@]}"
+[ ${#examples[@]} -ge 7 ] || fail "expected at least 7 examples in doc/library.md, found ${#examples[@]}"
 for example in "${examples[@]}"; do
   name=$(basename "$example" .cpp)
   grep -q "int main" "$example" || fail "$name is not a whole program (no main); every example must compile and run"
