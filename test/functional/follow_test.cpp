@@ -208,6 +208,6 @@ TEST(FollowScale, AThousandLiveSessionsInBoundedMemory) {
     EXPECT_EQ(count_lines(follower), expected);
     EXPECT_EQ(follower.err(), "");
     // 2,000 files, 256 of them open at a time with a 64 KiB buffer each.
-    EXPECT_LT(peak, 100u << 20) << "peak RSS " << peak / 1e6 << " MB";
+    EXPECT_MEMORY_BELOW(peak, 100u << 20);
     std::printf("2,000 followed files: peak RSS %.1f MB\n", static_cast<double>(peak) / 1e6);
 }

@@ -74,7 +74,8 @@ TEST(MonitorModel, OneRowPerSessionWithCountsBothWaysAndClosedOnceBothFilesAre) 
 
 TEST(MonitorModel, KeepsTheLastMessagesPerPeerAndPayloadsWithinTheBudget) {
     Model model;
-    model.add_file(file("/c/a", Direction::Received));
+    const CaptureFile a = file("/c/a", Direction::Received);  // the model points to it
+    model.add_file(a);
     const msgcapture::Bytes big(1 << 20, 0);
     for (int i = 0; i < 100; ++i) model.add(0, record(i, "block", big));
     EXPECT_LE(model.payload_bytes(), PAYLOAD_BUDGET);
@@ -95,7 +96,8 @@ TEST(MonitorModel, KeepsTheLastMessagesPerPeerAndPayloadsWithinTheBudget) {
 
 TEST(MonitorText, SummariesSayWhatTheMessageSays) {
     Model model;
-    model.add_file(file("/c/a", Direction::Received));
+    const CaptureFile a = file("/c/a", Direction::Received);  // the model points to it
+    model.add_file(a);
     for (const auto& sample : testsupport::sample_messages()) {
         const msgcapture::Bytes payload = msgcapture::encode_message(sample);
         model.add(0, record(1, msgcapture::message_type(sample), payload));
