@@ -2,9 +2,9 @@
 # Runs every benchmark on a Release build and prints the figures that
 # doc/performance.md records: parser throughput and peak memory on generated
 # captures of 20 MB and 200 MB (and the worst case for memory), each output
-# format and filter against reading the files (cat), the capture
-# write path against its two baselines, and a node's message rate with capture
-# off and on.
+# format and filter against reading the files (cat), --follow's latency and
+# CPU at up to 200,000 messages/s, the capture write path against its two
+# baselines, and a node's message rate with capture off and on.
 source "$(dirname "$0")/common.sh"
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh
@@ -74,6 +74,7 @@ $follow_bench 2000 20 20 small
 $follow_bench 500 20 500 small
 $follow_bench 50000 20 20 small
 $follow_bench 50000 20 20 samples
+$follow_bench 200000 10 20 small
 
 echo "== capture write path (Google Benchmark)"
 "$bin/test/bench/capture_writer_bench" --benchmark_min_time=1 2>/dev/null | grep -E "^BM_|^-|Benchmark"

@@ -12,6 +12,7 @@
 //        samples (every message type in turn, blocks included)
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,13 +179,30 @@ int main(int argc, char** argv) {
     ::waitpid(follower, &status, 0);
     reader.join();
 
+    // The baseline: the same files parsed once they are complete, in one
+    // run, on one thread (CPU time of that child alone).
+    rusage before{}, after{};
+    ::getrusage(RUSAGE_CHILDREN, &before);
+    const pid_t offline = ::fork();
+    if (offline == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, STDOUT_FILENO);
+        ::execl(parser.c_str(), parser.c_str(), "-n", "-j", "1", "-f", "ndjson", options.root.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    ::waitpid(offline, nullptr, 0);
+    ::getrusage(RUSAGE_CHILDREN, &after);
+    auto seconds_of = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    const double offline_cpu = seconds_of(after.ru_utime) - seconds_of(before.ru_utime) + seconds_of(after.ru_stime) - seconds_of(before.ru_stime);
+
     std::vector<int64_t> sorted = latencies;
     std::sort(sorted.begin(), sorted.end());
     auto pct = [&](double p) { return sorted.empty() ? 0.0 : static_cast<double>(sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))]) / 1e6; };
     std::printf("  %s mix, %.0f msg/s over %d sessions for %.0f s: %llu written, %zu printed; latency p50 %.2f s, p99 %.2f s, max %.2f s; "
-                "follower CPU %.2f cores; last line %.2f s after the writer stopped; exit %d\n",
+                "follower CPU %.2f cores (%.2f s, %.2fx a parse of the finished files: %.2f s); last line %.2f s after the writer stopped; exit %d\n",
                 argv[5], rate, sessions, seconds, static_cast<unsigned long long>(written), latencies.size(), pct(0.5), pct(0.99),
-                sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1e6, cpu / (run_seconds + drain), drain,
+                sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1e6, cpu / (run_seconds + drain), cpu, offline_cpu > 0 ? cpu / offline_cpu : 0.0,
+                offline_cpu, drain,
                 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     return latencies.size() == written ? 0 : 1;
 }
