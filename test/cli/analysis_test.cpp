@@ -246,6 +246,9 @@ TEST(Analysis, BadFilterValuesAreUsageErrors) {
         {"--type", "inv,,tx"},       {"--limit", "-1"},              {"--format", "xml"},
         {"--since", "5", "--until", "5"}, {"--stats", "--format", "ndjson"}, {"--stats", "--annotate"},
         {"--stdin-direction", "both"},
+        // Following: what cannot be followed, and options that only go with it.
+        {"--follow", "--stats"},     {"--follow", "--grace", "0.5"}, {"--follow", "--grace", "61"},
+        {"--poll", "--limit", "1"},  {"--grace", "3"},
     };
     for (const auto& args : bad) {
         std::vector<std::string> argv = {parser_binary()};
@@ -256,6 +259,12 @@ TEST(Analysis, BadFilterValuesAreUsageErrors) {
         EXPECT_TRUE(res.out.empty());
         EXPECT_NE(res.err.find("error"), std::string::npos);
     }
+}
+
+TEST(Analysis, FollowDoesNotReadStandardInput) {
+    ProcessResult res = run_process({parser_binary(), "--follow", "-"});
+    EXPECT_EQ(res.exit_code, 2);
+    EXPECT_NE(res.err.find("not standard input"), std::string::npos) << res.err;
 }
 
 // The progress bar never lands in the terminal that shows the output.

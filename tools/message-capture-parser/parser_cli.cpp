@@ -121,7 +121,8 @@ void add_options(CLI::App& app, ParserOptions& o) {
     app.add_option("--grace", o.grace_s,
                    "With --follow: records are printed in time order once they are this old, since every file may still "
                    "hold earlier ones until then (default 2 s, above the writer's 1 s flush interval)")
-        ->option_text("SECONDS");
+        ->option_text("SECONDS")
+        ->each([&o](const std::string&) { o.grace_given = true; });
     app.set_version_flag("-V,--version", std::string("message-capture-parser ") + msgcapture::VERSION);
 }
 

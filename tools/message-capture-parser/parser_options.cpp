@@ -58,6 +58,7 @@ msgcapture::FollowOptions build_follow_options(const ParserOptions& o) {
     msgcapture::FollowOptions f;
     if (!o.follow) {
         if (o.poll) throw UsageError("--poll goes with --follow");
+        if (o.grace_given) throw UsageError("--grace goes with --follow");
         return f;
     }
     if (o.stats) throw UsageError("--stats prints once, at the end; it does not go with --follow");

@@ -36,6 +36,7 @@ struct ParserOptions {
     bool follow = false;  // keep reading as the captures grow
     bool poll = false;    // find new sessions by searching, not with inotify
     double grace_s = 2.0;
+    bool grace_given = false;
 };
 
 // --follow's settings, checked against the other options. Throws UsageError.
