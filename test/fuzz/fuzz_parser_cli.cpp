@@ -118,6 +118,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             args.push_back(contained(line));
         }
     }
+    // --follow runs until it is stopped; here it stops once what is there is out.
+    for (size_t i = 1, n = args.size(); i < n; ++i) {
+        if (args[i] == "--follow") {
+            args.push_back("--until");
+            args.push_back("0");
+            break;
+        }
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

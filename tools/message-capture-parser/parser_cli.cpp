@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,14 +51,27 @@ std::atomic<bool> stop_requested{false};
 
 void on_stop_signal(int) { stop_requested = true; }
 
-void catch_stop_signals() {
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: a wait in progress returns at once
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
+// Catches SIGINT and SIGTERM for as long as it lives, then puts back what was there.
+class StopSignals {
+public:
+    StopSignals() {
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0;  // no SA_RESTART: a wait in progress returns at once
+        sigaction(SIGINT, &action, &old_int_);
+        sigaction(SIGTERM, &action, &old_term_);
+    }
+    ~StopSignals() {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction old_int_ {}, old_term_ {};
+};
 
 int fail(const std::string& reason) {
     std::fprintf(stderr, "message-capture-parser: error: %s\n", reason.c_str());
@@ -211,8 +225,10 @@ int run_parser_cli(int argc, char** argv) {
         run.threads = o.jobs;
         run.limit = o.limit;
         if (show_progress) run.progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
+        std::optional<StopSignals> stop_signals;
         if (o.follow) {
-            catch_stop_signals();
+            stop_requested = false;  // a program may run the CLI more than once (the fuzzer does)
+            stop_signals.emplace();
             run.stop = &stop_requested;
         }
 
