@@ -17,7 +17,7 @@ constexpr int ZSTD_LEVEL = 3;
 
 }  // namespace
 
-// One msgs_*.dat[.zst] file: opened on its first record, buffered, optionally compressed.
+// One msgs_*.dat[.zst] file: created with its session, buffered, optionally compressed.
 class CaptureWriter::StreamFile {
 public:
     StreamFile(std::string path, bool compress) : path_(std::move(path)) {
@@ -53,6 +53,14 @@ public:
         if (!dirty_) return;
         drain(fs, ZSTD_e_end);
         dirty_ = false;
+    }
+
+    // Made when the session opens, empty: a reader following the directory
+    // then knows of both files before either holds a record, so that a
+    // file appearing late can never hold a record older than ones already
+    // released from the other.
+    void create(CaptureFs& fs) {
+        if (!file_) file_ = fs.open_append(path_);
     }
 
     void close(CaptureFs& fs) {
@@ -212,6 +220,7 @@ bool CaptureWriter::open_session(const SessionInfo& info, Clock::time_point now,
         const std::string ext = options_.compress ? ".dat.zst" : ".dat";
         session.files[0] = std::make_unique<StreamFile>(session.path + "/msgs_recv" + ext, options_.compress);
         session.files[1] = std::make_unique<StreamFile>(session.path + "/msgs_sent" + ext, options_.compress);
+        for (auto& f : session.files) f->create(*fs_);
         sessions_[info.peer_id] = std::move(session);
         opened = true;
     });

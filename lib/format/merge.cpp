@@ -40,15 +40,20 @@ size_t RecordMerger::add(RecordReader reader, std::string tie_key) {
     return source;
 }
 
-void RecordMerger::set_horizon(int64_t time_us) {
+void RecordMerger::set_horizon(int64_t on_disk_us, int64_t files_known_us) {
     live_ = true;
-    horizon_ = std::max(horizon_, time_us);
+    horizon_ = std::max(horizon_, on_disk_us);
+    files_known_ = std::max(files_known_, files_known_us);
 }
 
 int64_t RecordMerger::watermark() const {
-    if (waiting_times_.empty()) return std::numeric_limits<int64_t>::max();
-    const int64_t reached = *waiting_times_.begin();  // the minimum: a file with no record yet
-    return reached == std::numeric_limits<int64_t>::min() ? horizon_ : std::max(horizon_, reached - 1);
+    if (!live_) return std::numeric_limits<int64_t>::max();
+    int64_t shortcut = files_known_;
+    if (!waiting_times_.empty()) {
+        const int64_t reached = *waiting_times_.begin();  // the minimum: a file with no record yet
+        shortcut = reached == std::numeric_limits<int64_t>::min() ? reached : std::min(shortcut, reached - 1);
+    }
+    return std::max(horizon_, shortcut);
 }
 
 void RecordMerger::retry() {

@@ -161,15 +161,19 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             if (options.on_final) options.on_final(files_[*source_of_[i]]);
         }
     };
-    const int64_t grace_us = follower_ ? std::chrono::duration_cast<std::chrono::microseconds>(follower_->options().grace).count() : 0;
-    auto now_us = [] {
-        return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // What may be released: records older than the grace period are on
+    // disk; files are known up to the follower's notice delay.
+    auto set_horizon = [&] {
+        using namespace std::chrono;
+        const int64_t now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+        merger->set_horizon(now - duration_cast<microseconds>(follower_->options().grace).count(),
+                            now - duration_cast<microseconds>(follower_->notice_delay()).count());
     };
     bool stopping = false;
     if (follower_) {
         // The first update's files were opened with the pipeline.
         apply(FollowUpdate{{}, first_update_.final});
-        merger->set_horizon(now_us() - grace_us);
+        set_horizon();
     }
     auto follow_on = [&] {
         if (!follower_ || stopping || !below_limit()) return false;
@@ -178,7 +182,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             // Every whole record on disk goes out, then the run ends.
             stopping = true;
             merger->retry();
-            merger->set_horizon(std::numeric_limits<int64_t>::max());
+            merger->set_horizon(std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max());
             return true;
         }
         follower_->wait();
@@ -186,7 +190,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             return i < source_of_.size() && source_of_[i] ? merger->readers()[*source_of_[i]].file_bytes_read() : 0;
         }));
         merger->retry();
-        merger->set_horizon(now_us() - grace_us);
+        set_horizon();
         return true;
     };
 

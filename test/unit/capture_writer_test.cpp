@@ -280,12 +280,13 @@ TEST(CaptureWriter, ATransientShortageEndsOnlyTheSessionItStruck) {
     CaptureOptions options;
     options.root = "/cap";
     CaptureWriter writer(options, fs, [&](const std::string& s) { logged.push_back(s); });
-    ASSERT_TRUE(writer.open_session(session(1)));
     ASSERT_TRUE(writer.open_session(session(2)));
-    writer.record(1, Direction::Received, 1, "ping", Bytes(8, 1));
     writer.record(2, Direction::Received, 2, "ping", Bytes(8, 2));
+    // Files are made with their session: peer 1's cannot be.
     fs->descriptors_short = 1;
-    writer.flush_all();  // peer 1's file cannot be opened
+    EXPECT_FALSE(writer.open_session(session(1)));
+    EXPECT_FALSE(writer.record(1, Direction::Received, 1, "ping", Bytes(8, 1)));
+    writer.flush_all();
     EXPECT_TRUE(writer.enabled());
     EXPECT_EQ(writer.session_path(1), "");
     EXPECT_NE(writer.session_path(2), "");

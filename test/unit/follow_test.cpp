@@ -232,3 +232,29 @@ TEST(GrowingReader, AnOversizedLengthIsJudgedOnlyOnceItsBytesOrTheEndAreThere) {
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_NE(warnings[0].find("payload has 2037 of"), std::string::npos) << warnings[0];
 }
+
+// A file may appear late (a session just opened): records newer than the
+// time up to which every file is known wait, even when no known file does.
+TEST(LiveMerge, RecordsWaitUntilEveryFileThatCouldHoldAnEarlierOneIsKnown) {
+    TempDir dir;
+    const std::string a = (dir / "a.dat").string();
+    append(a, concat_records({{10, 1}, {20, 1}, {30, 1}}));
+    RecordMerger merger({});
+    RecordReader reader = RecordReader::open(a);
+    reader.set_growing(true);
+    merger.add(std::move(reader), a);
+    merger.set_horizon(0, 15);
+    EXPECT_EQ(drain(merger), (std::vector<int64_t>{10}));
+    const std::string b = (dir / "b.dat").string();
+    append(b, concat_records({{18, 2}}));
+    RecordReader late = RecordReader::open(b);
+    late.set_growing(true);
+    merger.add(std::move(late), b);
+    merger.set_horizon(0, 25);
+    // b may still write more at 18 or later: 20 waits for it.
+    EXPECT_EQ(drain(merger), (std::vector<int64_t>{18}));
+    EXPECT_EQ(merger.watermark(), 17);
+    merger.finalize(1);
+    EXPECT_EQ(drain(merger), (std::vector<int64_t>{20}));
+    EXPECT_EQ(merger.watermark(), 25) << "30 waits for files that may still appear";
+}

@@ -65,14 +65,17 @@ public:
     // Following captures as they are written. Files may be added at any time,
     // and a file whose reader is growing waits at its end instead of ending.
     // Records are then released in time order only up to a watermark, so that
-    // a record that arrives later never belongs before one already released:
-    // a record is released once its time is at or before the horizon (the
-    // caller's word that everything up to then is on disk: the current time
-    // minus a grace period above the writer's flush interval), or before the
-    // last time every waiting file has reached. Once a horizon is set, a file
-    // that cannot be read any more is dropped with a warning instead of
-    // ending the merge.
-    void set_horizon(int64_t time_us);
+    // a record that arrives later never belongs before one already released.
+    // The caller gives two times: `on_disk_us`, up to which every record is on
+    // disk (the current time minus a grace period above the writer's flush
+    // interval), and `files_known_us`, up to which every file that holds a
+    // record has been added (the current time minus how long a new file can
+    // go unnoticed). A record is released once its time is at or before
+    // `on_disk_us`, or at or before `files_known_us` and before the last
+    // time every waiting file has reached. Once a horizon is set, a file that
+    // cannot be read any more is dropped with a warning instead of ending
+    // the merge.
+    void set_horizon(int64_t on_disk_us, int64_t files_known_us = std::numeric_limits<int64_t>::max());
     // A new file; returns its index (readers and sources go on from the last).
     // Records of equal time go to the file given first, or, between files
     // both given a `tie_key`, to the smaller key (a follower gives paths, so
@@ -122,7 +125,8 @@ private:
         return std::nullopt;
     }
     bool releasable(int64_t time) const {
-        return waiting_times_.empty() || time <= horizon_ || time < *waiting_times_.begin();
+        if (!live_ || time <= horizon_) return true;
+        return time <= files_known_ && (waiting_times_.empty() || time < *waiting_times_.begin());
     }
     void release_held();                                  // moves past the record the caller held
     const Record* hold(size_t source, bool with_payload);  // the record to hand out
@@ -147,6 +151,7 @@ private:
     std::vector<std::optional<std::multiset<int64_t>::iterator>> waiting_at_;
     bool live_ = false;
     int64_t horizon_ = std::numeric_limits<int64_t>::min();
+    int64_t files_known_ = std::numeric_limits<int64_t>::min();
     std::vector<std::string> tie_keys_;
     std::priority_queue<Head, std::vector<Head>, Later> heap_{Later{this}};
     WarningHandler warn_;

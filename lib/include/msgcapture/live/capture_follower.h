@@ -58,6 +58,11 @@ public:
     void wait();
 
     bool using_inotify() const { return inotify_fd_ >= 0; }
+    // How long a new capture file can exist before poll() reports it: a few
+    // ticks with inotify, a search interval and a tick without. (Our writer
+    // makes a session's files when the session opens, so no record is older
+    // than its file.)
+    std::chrono::milliseconds notice_delay() const { return using_inotify() ? 3 * options_.tick : options_.rescan + 2 * options_.tick; }
     const FollowOptions& options() const { return options_; }
     size_t file_count() const { return files_.size(); }
 
