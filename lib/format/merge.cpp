@@ -25,14 +25,14 @@ RecordMerger::RecordMerger(std::vector<RecordReader> readers, WarningHandler war
     for (size_t i = 0; i < readers_.size(); ++i) advance(i);
 }
 
-size_t RecordMerger::add(RecordReader reader, std::string tie_key) {
+size_t RecordMerger::add(RecordReader reader, std::string tie_key, int64_t no_record_before) {
     const size_t source = readers_.size();
     tie_keys_.push_back(std::move(tie_key));
     readers_.push_back(std::move(reader));
     readers_.back().share_buffers(&pool_);
     current_.emplace_back();
     warned_backwards_.push_back(false);
-    last_time_.push_back(std::numeric_limits<int64_t>::min());
+    last_time_.push_back(no_record_before);
     waiting_at_.emplace_back();
     open_at_.push_back(open_.end());
     memory_.push_back(0);

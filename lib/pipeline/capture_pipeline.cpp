@@ -64,6 +64,11 @@ struct EntryBatch {
     bool full() const { return payloads.size() >= BATCH_PAYLOAD_BYTES || entries.size() >= BATCH_MAX_ENTRIES; }
 };
 
+// Our sessions' files hold nothing from before the session started.
+int64_t no_record_before(const CaptureFile& file) {
+    return file.session ? file.session->start_time_us : std::numeric_limits<int64_t>::min();
+}
+
 size_t worker_count(unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     return threads == 1 ? 0 : threads;  // one thread: the caller's own
@@ -114,7 +119,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             // Files join one by one, each with its path to order ties: as a
             // parse of the same directory would, whichever was noticed first.
             merger.emplace(std::vector<RecordReader>{}, warn_);
-            for (size_t i = 0; i < readers_.size(); ++i) merger->add(std::move(readers_[i]), files_[i].path);
+            for (size_t i = 0; i < readers_.size(); ++i) merger->add(std::move(readers_[i]), files_[i].path, no_record_before(files_[i]));
             readers_.clear();
         } else {
             merger.emplace(std::move(readers_), warn_);
@@ -150,7 +155,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                 reader.set_growing(true);
                 files_.push_back(f);
                 format.add_file(files_.back());
-                source_of_.back() = merger->add(std::move(reader), f.path);
+                source_of_.back() = merger->add(std::move(reader), f.path, no_record_before(f));
             } catch (const ReadError& e) {
                 if (warn_) warn_(std::string(e.what()) + "; it is not followed");
             }

@@ -155,7 +155,8 @@ int main(int argc, char** argv) {
             const uint64_t due = static_cast<uint64_t>(elapsed * rate);
             for (; written < due; ++written) {
                 const Sample& m = messages[written % messages.size()];
-                writer.record(static_cast<int64_t>(written % static_cast<uint64_t>(sessions)), written % 2 ? Direction::Sent : Direction::Received,
+                // Each session receives and sends, as every real one does.
+                writer.record(static_cast<int64_t>(written / 2 % static_cast<uint64_t>(sessions)), written % 2 ? Direction::Sent : Direction::Received,
                               now_us(), m.type, m.payload);
             }
             if (now >= next_flush_check) {

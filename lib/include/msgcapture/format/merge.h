@@ -79,8 +79,10 @@ public:
     // A new file; returns its index (readers and sources go on from the last).
     // Records of equal time go to the file given first, or, between files
     // both given a `tie_key`, to the smaller key (a follower gives paths, so
-    // that ties do not depend on which file was noticed first).
-    size_t add(RecordReader reader, std::string tie_key = {});
+    // that ties do not depend on which file was noticed first). While the
+    // file holds no record, it holds back no record before `no_record_before`
+    // (a session's start time: its files hold nothing earlier).
+    size_t add(RecordReader reader, std::string tie_key = {}, int64_t no_record_before = std::numeric_limits<int64_t>::min());
     // Waiting files look again for new records (a parked one only if its
     // file grew).
     void retry();
