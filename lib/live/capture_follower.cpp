@@ -155,19 +155,25 @@ void CaptureFollower::search(FollowUpdate& update) {
     }
 }
 
+std::string CaptureFollower::session_json_in(const std::string& dir) { return (dir.empty() ? std::string(".") : dir) + "/session.json"; }
+
+std::optional<CaptureFollower::Stamp> CaptureFollower::stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return Stamp{static_cast<uint64_t>(st.st_ino), st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
+}
+
 void CaptureFollower::add_file(const std::string& path, FollowUpdate& update, std::map<std::string, std::optional<SessionInfo>>& sessions) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return;  // gone again
     const std::string dir = parent_of(path);
     auto session = sessions.find(dir);
     if (session == sessions.end()) {
-        const std::string json = (dir.empty() ? std::string(".") : dir) + "/session.json";
+        // Seen before it is read, as check_known() does: a session.json replaced
+        // in between is then read again at the next check, not missed.
+        const std::string json = session_json_in(dir);
+        if (const auto stamp = stamp_of(json)) session_stamps_[dir] = *stamp;
         session = sessions.emplace(dir, read_session_json(json, warn_)).first;
-        struct stat js {};
-        if (::stat(json.c_str(), &js) == 0) {
-            session_stamps_[dir] = {static_cast<uint64_t>(js.st_ino), js.st_mtim.tv_sec * 1'000'000'000LL + js.st_mtim.tv_nsec,
-                                    static_cast<uint64_t>(js.st_size)};
-        }
     }
     const size_t index = files_.size();
     files_.push_back({path, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), false});
@@ -213,13 +219,12 @@ void CaptureFollower::check_known(FollowUpdate& update, const std::function<uint
         // Has its session ended? session.json is rewritten (by rename) when it does.
         const std::string dir = parent_of(k.path);
         if (!closed_checked.insert(dir).second) continue;
-        const std::string json = (dir.empty() ? std::string(".") : dir) + "/session.json";
-        struct stat js {};
-        if (::stat(json.c_str(), &js) != 0) continue;
-        const Stamp stamp{static_cast<uint64_t>(js.st_ino), js.st_mtim.tv_sec * 1'000'000'000LL + js.st_mtim.tv_nsec, static_cast<uint64_t>(js.st_size)};
+        const std::string json = session_json_in(dir);
+        const auto stamp = stamp_of(json);
+        if (!stamp) continue;
         auto& seen = session_stamps_[dir];
-        if (seen == stamp) continue;
-        seen = stamp;
+        if (seen == *stamp) continue;
+        seen = *stamp;
         const auto info = read_session_json(json, warn_);
         if (!info || !info->end_time_us) continue;
         for (size_t f : by_directory_[dir]) make_final(f, update);

@@ -78,6 +78,9 @@ private:
         uint64_t size = 0;
         bool operator==(const Stamp&) const = default;
     };
+    // session.json in a session directory, and how it looks now (nullopt: not there).
+    static std::string session_json_in(const std::string& dir);
+    static std::optional<Stamp> stamp_of(const std::string& path);
 
     void search(FollowUpdate& update);
     void check_known(FollowUpdate& update, const std::function<uint64_t(size_t)>& bytes_read);
