@@ -2,8 +2,9 @@
 // a mainnet-like mix of messages (mostly inv, getdata and segwit tx; some
 // ping/pong, addr with up to 1,000 entries, headers with up to 2,000, and
 // blocks of 500-3,000 transactions), for the parser's benchmarks. With
-// --mix dense, every message is instead a maximum-size transaction of empty
-// outputs: the most JSON per byte of capture, for the parser's memory bound.
+// --mix blocks the bytes are mostly blocks of 200 kB to 2 MB, as in a real
+// node's capture, and with --mix dense every message is a maximum-size
+// transaction of empty outputs: the most JSON per byte, for the memory bound.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -75,8 +76,12 @@ public:
     }
 
     // One message of the mix; returns its type and payload.
-    std::pair<std::string_view, Bytes> message() {
-        const uint32_t roll = below(1000);
+    std::pair<std::string_view, Bytes> message() { return message_below(1000); }
+
+    // The mainnet mix's message for a roll below `rolls` (of 1,000): 970 gives
+    // only its small messages.
+    std::pair<std::string_view, Bytes> message_below(uint32_t rolls) {
+        const uint32_t roll = below(rolls);
         if (roll < 380) {
             MsgInv m;
             const uint32_t n = 1 + below(35);
@@ -119,7 +124,34 @@ public:
         return {MsgBlock::TYPE, encode_payload(m)};
     }
 
+    // A real node's capture: by count mostly inv, getdata and tx, as in the
+    // mainnet mix; by bytes mostly blocks of 200 kB to 2 MB (about 85%) and
+    // headers messages (about 8%).
+    std::pair<std::string_view, Bytes> block_heavy_message() {
+        const uint32_t roll = below(1000);
+        if (roll < 4) return block_of_about(200'000 + below(1'800'001));
+        if (roll < 9) {
+            MsgHeaders m;
+            const uint32_t n = 1 + below(2000);
+            for (uint32_t i = 0; i < n; ++i) m.headers.push_back(header());
+            return {MsgHeaders::TYPE, encode_payload(m)};
+        }
+        return message_below(970);  // inv, getdata, tx, ping and pong
+    }
+
 private:
+    // Segwit transactions until the block holds about `bytes`.
+    std::pair<std::string_view, Bytes> block_of_about(uint32_t bytes) {
+        MsgBlock m;
+        m.block.header = header();
+        size_t size = 80;
+        while (size < bytes) {
+            m.block.vtx.push_back(segwit_tx());
+            size += encode_payload(MsgTx{m.block.vtx.back()}).size();
+        }
+        return {MsgBlock::TYPE, encode_payload(m)};
+    }
+
     std::mt19937_64 rng_;
 };
 
@@ -135,8 +167,10 @@ int main(int argc, char** argv) {
     app.add_option("-s,--size", megabytes, "Approximate total size in MB (10^6 bytes)")->check(CLI::PositiveNumber);
     app.add_option("--seed", seed, "Random seed (the same seed gives the same files)");
     app.add_option("--peers", peers, "Peer directories to spread the messages over")->check(CLI::Range(1, 1000));
-    app.add_option("--mix", mix, "mainnet (the default) or dense (only maximum-size transactions of empty outputs)")
-        ->check(CLI::IsMember({"mainnet", "dense"}));
+    app.add_option("--mix", mix,
+                   "mainnet (the default), blocks (by bytes mostly blocks of 200 kB to 2 MB, as real captures are) or "
+                   "dense (only maximum-size transactions of empty outputs)")
+        ->check(CLI::IsMember({"mainnet", "blocks", "dense"}));
     app.add_option("-o,--output", out, "Directory to create")->required();
     CLI11_PARSE(app, argc, argv);
 
@@ -153,7 +187,7 @@ int main(int argc, char** argv) {
     int64_t time_us = 1'795'000'000'000'000;
     Bytes record;
     while (written < target) {
-        auto [type, payload] = mix == "dense" ? gen.dense_tx() : gen.message();
+        auto [type, payload] = mix == "dense" ? gen.dense_tx() : mix == "blocks" ? gen.block_heavy_message() : gen.message();
         time_us += gen.below(2000);
         record.clear();
         append_record(record, time_us, type, payload);
