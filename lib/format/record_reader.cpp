@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include "msgcapture/mapped_pages.h"
 #include "msgcapture/protocol/constants.h"
 
 namespace msgcapture {
@@ -18,28 +19,47 @@ constexpr size_t MAX_BUFFER = RECORD_HEADER_SIZE + MAX_PROTOCOL_MESSAGE_LENGTH +
 // cheap, few enough that a large buffer can be given back as soon as its
 // record is consumed.
 constexpr size_t READ_AHEAD = MIN_BUFFER;
-// Spare buffers a pool keeps; past this the smallest is freed.
-constexpr size_t POOL_SPARES = 4;
+// Idle buffers a pool keeps; past either limit the smallest is freed.
+constexpr size_t POOL_SPARES = 64;
+constexpr size_t POOL_SPARE_BYTES = 16 << 20;
 
 }  // namespace
 
-BufferPool::Buffer BufferPool::take(size_t size) {
-    // The smallest spare that fits without wasting more than half of it.
-    auto best = spare_.end();
-    for (auto it = spare_.begin(); it != spare_.end(); ++it) {
-        if (it->size >= size && it->size / 2 <= size && (best == spare_.end() || it->size < best->size)) best = it;
+// Read buffers are pages of their own: a block's in huge pages, a quiet
+// file's 64 KiB costing only what was written to it.
+BufferPool::Buffer::Buffer(size_t n) : data(static_cast<uint8_t*>(detail::map_pages(n))), size(n) {}
+
+BufferPool::Buffer::~Buffer() { detail::unmap_pages(data, size); }
+
+std::shared_ptr<BufferPool::Buffer> BufferPool::take(size_t size) {
+    // The smallest idle buffer that fits without wasting more than half of it.
+    auto best = given_.end();
+    for (auto it = given_.begin(); it != given_.end(); ++it) {
+        const size_t have = (*it)->size;
+        if (it->use_count() == 1 && have >= size && have / 2 <= size && (best == given_.end() || have < (*best)->size)) best = it;
     }
-    if (best == spare_.end()) return {std::make_unique_for_overwrite<uint8_t[]>(size), size};
-    Buffer out = std::move(*best);
-    spare_.erase(best);
+    if (best == given_.end()) return std::make_shared<Buffer>(size);
+    std::shared_ptr<Buffer> out = std::move(*best);
+    given_.erase(best);
     return out;
 }
 
-void BufferPool::give(Buffer buffer) {
-    if (!buffer.data) return;
-    spare_.push_back(std::move(buffer));
-    if (spare_.size() > POOL_SPARES) {
-        spare_.erase(std::min_element(spare_.begin(), spare_.end(), [](const Buffer& a, const Buffer& b) { return a.size < b.size; }));
+void BufferPool::give(std::shared_ptr<Buffer> buffer) {
+    if (!buffer) return;
+    given_.push_back(std::move(buffer));
+    // Buffers still held stay listed until they are idle; past the spares
+    // kept, idle ones are freed, the smallest first.
+    for (;;) {
+        size_t idle = 0, idle_bytes = 0;
+        auto smallest = given_.end();
+        for (auto it = given_.begin(); it != given_.end(); ++it) {
+            if (it->use_count() != 1) continue;
+            ++idle;
+            idle_bytes += (*it)->size;
+            if (smallest == given_.end() || (*it)->size < (*smallest)->size) smallest = it;
+        }
+        if (idle <= POOL_SPARES && idle_bytes <= POOL_SPARE_BYTES) return;
+        given_.erase(smallest);
     }
 }
 
@@ -58,23 +78,24 @@ void RecordReader::warn(const std::string& text) const {
 
 size_t RecordReader::fill(size_t n) {
     while (end_ - begin_ < n && !at_end_) {
-        if (end_ == buf_.size) {
-            // Move the unconsumed bytes to the front; into a larger buffer when
-            // they fill this one. New buffers are not zero-filled: read() writes them.
+        if (end_ == capacity()) {
+            // Move the unconsumed bytes to the front: into a larger buffer when
+            // they fill this one, into another when a caller still holds
+            // payloads in this one. New buffers are not zero-filled: read() writes them.
             const size_t have = end_ - begin_;
-            if (have == buf_.size) {
-                BufferPool::Buffer bigger = take_buffer(grown_size(n));
-                if (have > 0) std::memcpy(bigger.data.get(), buf_.data.get() + begin_, have);
+            if (have == capacity() || buffer_held_elsewhere()) {
+                std::shared_ptr<BufferPool::Buffer> next = take_buffer(have == capacity() || n > capacity() ? grown_size(n) : capacity());
+                if (have > 0) std::memcpy(next->data, data() + begin_, have);
                 give_buffer();
-                buf_ = std::move(bigger);
+                buf_ = std::move(next);
             } else if (begin_ > 0) {
-                std::memmove(buf_.data.get(), buf_.data.get() + begin_, have);
+                std::memmove(data(), data() + begin_, have);
             }
             begin_ = 0;
             end_ = have;
         }
-        const size_t want = std::min(buf_.size - end_, std::max(n - (end_ - begin_), READ_AHEAD));
-        const size_t got = source_->read(buf_.data.get() + end_, want);
+        const size_t want = std::min(capacity() - end_, std::max(n - (end_ - begin_), READ_AHEAD));
+        const size_t got = source_->read(data() + end_, want);
         if (got == 0) {
             at_end_ = true;
             // A growing file's end is only where the writer has got to.
@@ -94,19 +115,20 @@ size_t RecordReader::fill(size_t n) {
 // (the size the doubling would reach, without the copies and fresh pages of
 // the steps between).
 size_t RecordReader::grown_size(size_t n) const {
-    size_t size = std::max(MIN_BUFFER, buf_.size * 2);
+    size_t size = std::max(MIN_BUFFER, capacity() * 2);
     const size_t have = end_ - begin_;
     if (const auto left = source_->bytes_known_left(); left && n > have && *left >= n - have) size = std::max(size, std::bit_ceil(n));
     return std::min(MAX_BUFFER, size);
 }
 
-BufferPool::Buffer RecordReader::take_buffer(size_t size) {
-    return pool_ ? pool_->take(size) : BufferPool::Buffer{std::make_unique_for_overwrite<uint8_t[]>(size), size};
+std::shared_ptr<BufferPool::Buffer> RecordReader::take_buffer(size_t size) {
+    if (pool_) return pool_->take(size);
+    return std::make_shared<BufferPool::Buffer>(size);
 }
 
 void RecordReader::give_buffer() {
     if (pool_) pool_->give(std::move(buf_));
-    buf_ = {};
+    buf_.reset();
     begin_ = end_ = 0;
 }
 
@@ -116,9 +138,9 @@ void RecordReader::consume_loaded() {
     offset_ += loaded_bytes_;
     loaded_bytes_ = 0;
     // A large buffer whose record is gone goes back to the pool.
-    if (pool_ && buf_.size > MIN_BUFFER && end_ - begin_ <= MIN_BUFFER) {
-        BufferPool::Buffer small = take_buffer(MIN_BUFFER);
-        std::memcpy(small.data.get(), buf_.data.get() + begin_, end_ - begin_);
+    if (pool_ && capacity() > MIN_BUFFER && end_ - begin_ <= MIN_BUFFER) {
+        std::shared_ptr<BufferPool::Buffer> small = take_buffer(MIN_BUFFER);
+        std::memcpy(small->data, data() + begin_, end_ - begin_);
         const size_t have = end_ - begin_;
         give_buffer();
         buf_ = std::move(small);
@@ -152,7 +174,7 @@ bool RecordReader::next_header(Record& out) {
         finished_ = true;
         return false;
     }
-    out.header = parse_record_header(buf_.data.get() + begin_);
+    out.header = parse_record_header(data() + begin_);
     out.offset = offset_;
     out.status = RecordStatus::Complete;
     out.payload = ByteSpan();
@@ -163,7 +185,7 @@ bool RecordReader::next_header(Record& out) {
 bool RecordReader::whole_record_available() {
     at_end_ = false;  // the file may have grown since the last look
     if (fill(RECORD_HEADER_SIZE) < RECORD_HEADER_SIZE) return false;
-    const uint64_t declared = parse_record_header(buf_.data.get() + begin_).length;
+    const uint64_t declared = parse_record_header(data() + begin_).length;
     // As load_payload() decides: an oversized length shows once one byte past
     // the limit is there; until then, and until the file is final, it might
     // still be a torn record, as a read of the finished file would say.
@@ -184,12 +206,12 @@ void RecordReader::load_payload(Record& out) {
     header_pending_ = false;
     // The header is still in the buffer (it was re-read if the reader was parked).
     if (fill(RECORD_HEADER_SIZE) < RECORD_HEADER_SIZE) throw ReadError("cannot reread " + name_ + ": it is shorter than when it was read");
-    out.header = parse_record_header(buf_.data.get() + begin_);
+    out.header = parse_record_header(data() + begin_);
     out.offset = offset_;
     const uint64_t declared = out.header.length;
     const size_t wanted = RECORD_HEADER_SIZE + static_cast<size_t>(std::min<uint64_t>(declared, MAX_PROTOCOL_MESSAGE_LENGTH + 1));
     const size_t got = fill(wanted) - RECORD_HEADER_SIZE;
-    const uint8_t* payload = buf_.data.get() + begin_ + RECORD_HEADER_SIZE;
+    const uint8_t* payload = data() + begin_ + RECORD_HEADER_SIZE;
 
     if (got < declared && got < wanted - RECORD_HEADER_SIZE) {
         out.status = RecordStatus::Truncated;
@@ -241,6 +263,6 @@ void RecordReader::release() {
     finished_ = true;
 }
 
-size_t RecordReader::memory_usage() const { return buf_.size + (source_ ? source_->memory_usage() : 0); }
+size_t RecordReader::memory_usage() const { return capacity() + (source_ ? source_->memory_usage() : 0); }
 
 }  // namespace msgcapture

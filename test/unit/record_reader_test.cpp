@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 
+#include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "msgcapture/format/record_reader.h"
@@ -263,4 +265,81 @@ TEST(RecordReaderZstd, AnyReadSizeAndAnyReopenPointGiveTheSameBytes) {
         auto src = open_byte_source(path, *at);
         EXPECT_EQ(read_all_bytes(*src, 5), Bytes(whole.begin() + static_cast<std::ptrdiff_t>(offset), whole.end())) << offset;
     }
+}
+
+// Payloads are handed out where the reader read them. A caller that holds
+// payload_keeper() keeps a payload readable, unchanged, after the reader has
+// moved on (the pipeline's workers format it later, on other threads); the
+// reader reads on into other buffers instead of writing over it.
+TEST_P(RecordReaderTest, AHeldPayloadStaysAsItWasWhileTheReaderGoesOn) {
+    Bytes data;
+    std::vector<Bytes> expected;
+    std::mt19937 rng(5);
+    for (int i = 0; i < 600; ++i) {
+        // Small records and some large ones, so that buffers are both refilled and replaced.
+        Bytes payload(i % 50 == 0 ? 300'000 + rng() % 200'000 : rng() % 3000, 0);
+        for (auto& b : payload) b = static_cast<uint8_t>(rng());
+        append_record(data, i, "tx", payload);
+        expected.push_back(std::move(payload));
+    }
+    const std::string path = write(data);
+    BufferPool pool;
+    auto reader = RecordReader::open(path);
+    reader.share_buffers(&pool);
+    struct Held {
+        ByteSpan payload;
+        std::shared_ptr<const void> keeper;
+    };
+    std::vector<Held> held;
+    Record r;
+    while (reader.next(r)) held.push_back({r.payload, reader.payload_keeper()});
+    reader.release();
+    ASSERT_EQ(held.size(), expected.size());
+    for (size_t i = 0; i < held.size(); ++i) {
+        ASSERT_TRUE(held[i].keeper) << i;
+        ASSERT_TRUE(std::equal(held[i].payload.begin(), held[i].payload.end(), expected[i].begin(), expected[i].end())) << "record " << i;
+    }
+}
+
+// Once nobody holds a buffer, the pool gives it out again rather than a fresh one.
+TEST(BufferPool, ReusesABufferOnlyOnceNobodyHoldsIt) {
+    BufferPool pool;
+    std::shared_ptr<BufferPool::Buffer> a = pool.take(1 << 20);
+    const uint8_t* first = a->data;
+    std::shared_ptr<const void> held = a;  // a caller still reading a payload in it
+    pool.give(std::move(a));
+    std::shared_ptr<BufferPool::Buffer> b = pool.take(1 << 20);
+    EXPECT_NE(b->data, first) << "a held buffer was given out again";
+    held.reset();
+    std::shared_ptr<BufferPool::Buffer> c = pool.take(1 << 20);
+    EXPECT_EQ(c->data, first) << "an idle buffer was not reused";
+    // Too large for the request by more than half: not taken.
+    const uint8_t* big = c->data;
+    pool.give(std::move(c));
+    EXPECT_NE(pool.take(100 << 10)->data, big);
+}
+
+// Another program truncates the file while it is read: what is gone is a
+// torn record with a warning, as in a file that was short to begin with,
+// and records already handed out (and held) are unchanged.
+TEST(RecordReader, AFileTruncatedWhileItIsReadEndsInATornRecord) {
+    TempDir dir;
+    const auto path = dir / "msgs_recv.dat";
+    Bytes data;
+    for (int i = 0; i < 3; ++i) append_record(data, i, "block", Bytes(200'000, static_cast<uint8_t>(i + 1)));
+    testsupport::write_file(path, data);
+    std::vector<std::string> warnings;
+    auto reader = RecordReader::open(path.string(), [&](const std::string& w) { warnings.push_back(w); });
+    Record r;
+    ASSERT_TRUE(reader.next(r));
+    const ByteSpan first = r.payload;
+    const std::shared_ptr<const void> keeper = reader.payload_keeper();
+    std::filesystem::resize_file(path, 24 + 200'000 + 24 + 150'000);  // into the second record
+    ASSERT_TRUE(reader.next(r));
+    EXPECT_EQ(r.status, RecordStatus::Truncated);
+    EXPECT_EQ(r.payload.size(), 150'000u);
+    EXPECT_FALSE(reader.next(r));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("torn record at offset 200024: payload has 150000 of 200000 bytes"), std::string::npos) << warnings[0];
+    EXPECT_TRUE(std::all_of(first.begin(), first.end(), [](uint8_t b) { return b == 1; }));
 }

@@ -3,6 +3,10 @@
 // is never allocated up front; the buffer grows only as real bytes arrive, and
 // never past one maximum-size record.
 //
+// Payloads are read into the reader's buffer and handed out where they lie.
+// A caller may keep one past the next call by holding payload_keeper(): the
+// reader then never writes over it, and reads on into another buffer.
+//
 // A record is read in two steps, its header and then its payload, so that a
 // merge of many files can order them by their headers while holding no
 // payload but the one it hands out. A reader opened from a path can also be
@@ -23,21 +27,28 @@ namespace msgcapture {
 
 using WarningHandler = std::function<void(const std::string&)>;
 
-// Spare read buffers shared by the readers of one merge: a large record's
-// buffer goes back here once the record is consumed, for the next large
-// record of any file, so that memory follows the records held, not the files.
+// Read buffers shared by the readers of one merge. A buffer may still be
+// held after its reader moved on (by a caller that kept payloads, see
+// RecordReader::payload_keeper); it is reused once nobody holds it, for the
+// next record of any file, so that memory follows the records held, not the
+// files, and buffers are written again rather than freshly faulted in.
 class MSGCAPTURE_EXPORT BufferPool {
 public:
-    struct Buffer {
-        std::unique_ptr<uint8_t[]> data;
-        size_t size = 0;
+    struct MSGCAPTURE_EXPORT Buffer {
+        explicit Buffer(size_t size);  // contents undefined
+        ~Buffer();
+        Buffer(const Buffer&) = delete;
+        Buffer& operator=(const Buffer&) = delete;
+        uint8_t* data;
+        size_t size;
     };
-    // A buffer of at least `size` bytes (contents undefined).
-    Buffer take(size_t size);
-    void give(Buffer buffer);
+    // A buffer of at least `size` bytes (contents undefined) that nobody holds.
+    std::shared_ptr<Buffer> take(size_t size);
+    // The reader is done with `buffer`; others may still hold it.
+    void give(std::shared_ptr<Buffer> buffer);
 
 private:
-    std::vector<Buffer> spare_;
+    std::vector<std::shared_ptr<Buffer>> given_;
 };
 
 class MSGCAPTURE_EXPORT RecordReader {
@@ -81,8 +92,11 @@ public:
     // Frees everything once the file is done.
     void release();
 
-    // Large buffers come from and go back to `pool` (owned by the caller).
+    // Buffers come from and go back to `pool` (owned by the caller).
     void share_buffers(BufferPool* pool) { pool_ = pool; }
+    // Keeps the payload last handed out readable, where it lies, for as long
+    // as it is held (by another thread too), after the reader moves on.
+    std::shared_ptr<const void> payload_keeper() const { return buf_; }
     // Memory held now: the buffer and the source (a zstd decoder).
     size_t memory_usage() const;
 
@@ -96,7 +110,10 @@ private:
     bool whole_record_available();
     size_t grown_size(size_t n) const;  // the buffer's next size when it is full
     void consume_loaded();              // moves past a loaded record
-    BufferPool::Buffer take_buffer(size_t size);  // from the pool, if shared
+    std::shared_ptr<BufferPool::Buffer> take_buffer(size_t size);  // from the pool, if shared
+    bool buffer_held_elsewhere() const { return buf_.use_count() > 1; }
+    uint8_t* data() const { return buf_ ? buf_->data : nullptr; }
+    size_t capacity() const { return buf_ ? buf_->size : 0; }
     void give_buffer();                 // back to the pool (or freed); the buffer is then empty
     void reopen();
     void warn(const std::string& text) const;
@@ -106,7 +123,7 @@ private:
     std::string path_;  // empty when the source did not come from a file
     WarningHandler warn_;
     BufferPool* pool_ = nullptr;
-    BufferPool::Buffer buf_;
+    std::shared_ptr<BufferPool::Buffer> buf_;
     size_t begin_ = 0;         // first unconsumed byte in buf_
     size_t end_ = 0;           // one past the last valid byte in buf_
     uint64_t offset_ = 0;      // stream offset of buf_[begin_]
