@@ -11,57 +11,61 @@
 
 #include "msgcapture/format/merge.h"
 #include "ordered_work.h"
+#include "output_pool.h"
+#include "usable_cores.h"
 
 namespace msgcapture {
 namespace {
 
-// Records are formatted in batches of about this much payload (about four
-// times as much JSON), so that a worker's share is worth handing over while
-// the batches in flight stay a few MB whatever the capture size.
-constexpr size_t BATCH_PAYLOAD_BYTES = 256 * 1024;
+// Work is split by the JSON it will make, estimated from the payload: a
+// batch holds about this much, so that a worker's share is worth handing
+// over, and a message bigger than that (a block) is a batch of its own,
+// formatted while the other workers go on with the batches behind it.
+constexpr size_t BATCH_JSON_BYTES = 512 * 1024;
 constexpr size_t BATCH_MAX_ENTRIES = 4096;
-// A batch of a few maximum-size messages is far larger than usual: fewer go
-// out at once, and their buffers are not kept once written, so that a capture
-// of nothing but 4 MB messages stays within a bounded, modest footprint.
-constexpr size_t MAX_PAYLOAD_IN_FLIGHT = 6 * 1024 * 1024;
-constexpr size_t KEEP_OUTPUT_CAPACITY = 8 * 1024 * 1024;
-constexpr size_t KEEP_PAYLOAD_CAPACITY = 2 * 1024 * 1024;
+// Batches in flight: enough behind one large block for every other worker to
+// stay busy while it is formatted, bounded by the JSON they will make.
+constexpr size_t SLOTS_PER_WORKER = 2;
+constexpr size_t MAX_JSON_IN_FLIGHT = 24 * 1024 * 1024;
+// Output buffers kept for reuse.
+constexpr size_t KEEP_OUTPUT_BYTES = 24 * 1024 * 1024;
 // A format that writes nothing per entry reports progress every so many.
 constexpr uint64_t HEADER_ONLY_PROGRESS_EVERY = 64 * 1024;
 
-// Entries copied out of the merge, and the output a worker makes of them.
-struct EntryBatch {
-    struct Held {
-        Entry entry;  // its payload is pointed into `payloads` when formatting
-        size_t payload_at = 0;
-        size_t payload_size = 0;
-    };
+// JSON is about twice the payload (hex) plus keys; a small message's cost is
+// mostly the entry's own keys.
+size_t json_estimate(size_t payload_size) { return 3 * payload_size + 256; }
 
-    Bytes payloads;
-    std::vector<Held> entries;
+// Entries taken from the merge, and the output a worker makes of them. The
+// payloads are not copied: they are formatted where the readers read them,
+// in buffers that `keepers` hold until the batch is written.
+struct EntryBatch {
+    std::vector<std::shared_ptr<const void>> keepers;
+    std::vector<Entry> entries;
+    size_t expected_json = 0;
     OutputBuffer output;
     PipelineStats stats;
     std::exception_ptr error;
 
     void clear() {
-        payloads.clear();
+        keepers.clear();
         entries.clear();
-        output.clear();
+        expected_json = 0;
         stats = {};
         error = nullptr;
-        if (output.capacity() > KEEP_OUTPUT_CAPACITY) output = OutputBuffer();
-        if (payloads.capacity() > KEEP_PAYLOAD_CAPACITY) Bytes().swap(payloads);
     }
 
-    void add(const Entry& entry) {
-        // The reader's buffer moves on, so the payload is copied.
-        const ByteSpan payload = entry.record.payload;
-        entries.push_back({entry, payloads.size(), payload.size()});
-        entries.back().entry.record.payload = {};
-        payloads.insert(payloads.end(), payload.begin(), payload.end());
+    void add(const Entry& entry, std::shared_ptr<const void> keeper) {
+        expected_json += json_estimate(entry.record.payload.size());
+        entries.push_back(entry);
+        if (keepers.empty() || keepers.back() != keeper) keepers.push_back(std::move(keeper));
     }
 
-    bool full() const { return payloads.size() >= BATCH_PAYLOAD_BYTES || entries.size() >= BATCH_MAX_ENTRIES; }
+    // Whether `entry` should start the next batch instead.
+    bool full_before(const Entry& entry) const {
+        if (entries.empty()) return false;
+        return entries.size() >= BATCH_MAX_ENTRIES || expected_json + json_estimate(entry.record.payload.size()) > BATCH_JSON_BYTES;
+    }
 };
 
 // Our sessions' files hold nothing from before the session started.
@@ -69,9 +73,19 @@ int64_t no_record_before(const CaptureFile& file) {
     return file.session ? file.session->start_time_us : std::numeric_limits<int64_t>::min();
 }
 
-size_t worker_count(unsigned threads) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    return threads == 1 ? 0 : threads;  // one thread: the caller's own
+// Below this much capture a second thread cost more (its own decoding
+// buffers and output, first touched) than it gained: one thread formats it.
+constexpr uint64_t MIN_BYTES_FOR_WORKERS = 64u << 20;
+
+// The threads that format: `threads` when given; by default one per core
+// that is free, for a capture big enough to gain from them. One thread is
+// the caller's own, with no workers.
+size_t worker_count(unsigned threads, uint64_t total_bytes, bool following) {
+    if (threads == 0) {
+        // Following formats a tick's worth at a time: one thread keeps up.
+        threads = following || total_bytes < MIN_BYTES_FOR_WORKERS ? 1 : free_cores(usable_cores());
+    }
+    return threads == 1 ? 0 : threads;
 }
 
 }  // namespace
@@ -219,31 +233,32 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         return stats;
     }
 
-    const size_t workers = worker_count(options.threads);
+    const size_t workers = worker_count(options.threads, total_bytes_, follower_ != nullptr);
     std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
     auto write_batch = [&](EntryBatch& batch, size_t worker) {
         try {
-            for (EntryBatch::Held& held : batch.entries) {
-                held.entry.record.payload = ByteSpan(batch.payloads).subspan(held.payload_at, held.payload_size);
-                if (!format.write(held.entry, batch.output, scratches[worker])) ++batch.stats.entries_with_error;
+            batch.output.tail(batch.expected_json);  // grown once, not step by step
+            for (const Entry& entry : batch.entries) {
+                if (!format.write(entry, batch.output, scratches[worker])) ++batch.stats.entries_with_error;
                 ++batch.stats.entries;
             }
         } catch (...) {
             batch.error = std::current_exception();
         }
     };
-    // One batch per worker, one being filled and one written or waiting to be:
-    // more measured no faster here and only took memory.
-    OrderedWork<EntryBatch> work(workers, workers + 2, write_batch);
+    // On the caller's thread alone, each batch is written as soon as it is made.
+    OrderedWork<EntryBatch> work(workers, workers == 0 ? 1 : workers * SLOTS_PER_WORKER, write_batch);
+    OutputPool outputs(KEEP_OUTPUT_BYTES);
 
-    size_t payload_in_flight = 0;
+    size_t json_in_flight = 0;
     auto write_oldest = [&] {
         EntryBatch& batch = work.wait_oldest();
         if (batch.error) std::rethrow_exception(batch.error);
         out(batch.output.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
-        payload_in_flight -= batch.payloads.size();
+        json_in_flight -= batch.expected_json;
+        outputs.give(std::move(batch.output));
         batch.clear();
         work.release_oldest();
         report_progress();
@@ -257,27 +272,45 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     };
     // Hands the filled batch to the workers; false when it is empty.
     auto submit_filled = [&] {
-        if (work.to_fill().entries.empty()) return false;
-        payload_in_flight += work.to_fill().payloads.size();
+        EntryBatch& batch = work.to_fill();
+        if (batch.entries.empty()) return false;
+        json_in_flight += batch.expected_json;
+        batch.output = outputs.take(batch.expected_json);
         work.submit();
         return true;
     };
+    // A record taken from the merge that starts the next batch.
+    struct Taken {
+        Entry entry;
+        std::shared_ptr<const void> keeper;
+    };
+    std::optional<Taken> next_batch_starts_with;
+    auto keeper_of = [&](size_t source) { return merger->readers()[source].payload_keeper(); };
 
     try {
         for (;;) {
-            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && payload_in_flight >= MAX_PAYLOAD_IN_FLIGHT)) {
+            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && json_in_flight >= MAX_JSON_IN_FLIGHT)) {
                 write_oldest();
             }
             EntryBatch& batch = work.to_fill();
+            if (next_batch_starts_with) {
+                batch.add(next_batch_starts_with->entry, next_batch_starts_with->keeper);
+                next_batch_starts_with.reset();
+            }
             bool released_all = false;  // all the merge can give now, or the limit
             try {
-                while (!batch.full()) {
+                for (;;) {
                     const auto m = below_limit() ? merger->next(wanted) : std::nullopt;
                     if (!m) {
                         released_all = true;
                         break;
                     }
-                    batch.add(make_entry(*m));
+                    const Entry entry = make_entry(*m);
+                    if (batch.full_before(entry)) {
+                        next_batch_starts_with = Taken{entry, keeper_of(m->source)};
+                        break;
+                    }
+                    batch.add(entry, keeper_of(m->source));
                 }
             } catch (const ReadError&) {
                 submit_filled();  // what was read before the failure still goes out

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <cstring>
 #include <random>
+#include <sstream>
 
 #include "msgcapture/format/record.h"
 #include "msgcapture/format/session.h"
@@ -116,10 +117,14 @@ TEST(Cli, CorruptZstdFailsWithAReasonAndStillClosesTheArray) {
 
 // Entries are formatted in batches on worker threads; whatever the number of
 // threads, the output is the same bytes in the same order. The capture spans
-// many batches and several files.
-TEST(Cli, AnyNumberOfJobsGivesTheSameOutput) {
+// many batches and several files; on the block-heavy mix, blocks are batches
+// of their own between batches of small messages.
+class CliJobs : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CliJobs, AnyNumberOfJobsGivesTheSameOutput) {
     TempDir dir;
-    ProcessResult gen = run_process({generator_binary(), "--size", "6", "--seed", "3", "--peers", "3", "-o", (dir / "capture").string()});
+    ProcessResult gen =
+        run_process({generator_binary(), "--mix", GetParam(), "--size", "6", "--seed", "3", "--peers", "3", "-o", (dir / "capture").string()});
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     ProcessResult one = run_process({parser_binary(), "-j", "1", (dir / "capture").string()});
     ASSERT_EQ(one.exit_code, 0) << one.err;
@@ -132,6 +137,40 @@ TEST(Cli, AnyNumberOfJobsGivesTheSameOutput) {
         ProcessResult many = run_process({parser_binary(), "--jobs", jobs, (dir / "capture").string()});
         ASSERT_EQ(many.exit_code, 0) << many.err;
         EXPECT_TRUE(many.out == one.out) << "-j " << jobs << " differs from -j 1";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Mixes, CliJobs, ::testing::Values("mainnet", "blocks"));
+
+// capture-generator --mix blocks is what real captures are like: by bytes
+// mostly blocks of 200 kB to 2 MB, and headers; by count mostly inv,
+// getdata and tx.
+TEST(CaptureGenerator, TheBlockMixIsMostlyBlocksByBytesAndSmallMessagesByCount) {
+    TempDir dir;
+    ProcessResult gen = run_process({generator_binary(), "--mix", "blocks", "--size", "20", "--seed", "5", "-o", (dir / "capture").string()});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    ProcessResult stats = run_process({parser_binary(), "--stats", "--format", "json", (dir / "capture").string()});
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    const json summary = json::parse(stats.out);
+    uint64_t messages = 0, bytes = 0, block_bytes = 0, headers_bytes = 0, small_count = 0;
+    for (const json& row : summary["types"]) {
+        const std::string type = row["msgtype"];
+        messages += row["messages"].get<uint64_t>();
+        bytes += row["bytes"].get<uint64_t>();
+        if (type == "block") block_bytes += row["bytes"].get<uint64_t>();
+        if (type == "headers") headers_bytes += row["bytes"].get<uint64_t>();
+        if (type == "inv" || type == "getdata" || type == "tx") small_count += row["messages"].get<uint64_t>();
+    }
+    EXPECT_GT(block_bytes, bytes * 7 / 10) << stats.out;
+    EXPECT_GT(headers_bytes, bytes / 50) << stats.out;
+    EXPECT_GT(small_count, messages * 8 / 10) << stats.out;
+    ProcessResult blocks = run_process({parser_binary(), "-f", "ndjson", "--type", "block", (dir / "capture").string()});
+    ASSERT_EQ(blocks.exit_code, 0) << blocks.err;
+    std::istringstream lines(blocks.out);
+    for (std::string line; std::getline(lines, line);) {
+        const uint64_t size = json::parse(line)["size"];
+        EXPECT_GE(size, 200'000u);
+        EXPECT_LE(size, 2'001'000u);
     }
 }
 

@@ -2,15 +2,24 @@
 // over records by header, and the order in which a format is called.
 #include <gtest/gtest.h>
 
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "msgcapture/format/decode_record.h"
 #include "msgcapture/format/merge.h"
 #include "msgcapture/format/utc_time.h"
 #include "msgcapture/pipeline/capture_pipeline.h"
 #include "msgcapture/pipeline/record_filter.h"
+#include "output_pool.h"
 #include "test_support.h"
+#include "usable_cores.h"
 
 using namespace msgcapture;
 using namespace testsupport;
@@ -209,4 +218,75 @@ TEST(DecodeRecord, AMessageOrTheContractsReason) {
     EXPECT_EQ(decode_record(r).error, ERROR_UNRECOGNIZED);
     r.header = header(1, "\x01ping");
     EXPECT_EQ(decode_record(r).error, ERROR_UNRECOGNIZED);
+}
+
+// Output buffers go back to the pool after a batch is written, and the next
+// batch takes the one that fits it best, so that formatting writes into
+// memory already faulted in.
+TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
+    OutputPool pool(3u << 20);
+    EXPECT_EQ(pool.take(1000).capacity(), 0u);  // nothing kept yet: a new, empty buffer
+    OutputBuffer small, large;
+    small.tail(64u << 10);
+    large.tail(2u << 20);
+    const char* small_at = small.view().data();
+    const char* large_at = large.view().data();
+    small.append("text");
+    pool.give(std::move(small));
+    pool.give(std::move(large));
+    OutputBuffer fits = pool.take(32u << 10);  // the smallest that holds it
+    EXPECT_EQ(fits.view().data(), small_at);
+    EXPECT_TRUE(fits.empty());
+    OutputBuffer too_big_for_all = pool.take(8u << 20);  // none holds it: the largest, to grow
+    EXPECT_EQ(too_big_for_all.view().data(), large_at);
+    // Past the cap, the smallest kept buffers are freed.
+    OutputBuffer third;
+    third.tail(2u << 20);
+    pool.give(std::move(fits));
+    pool.give(std::move(too_big_for_all));
+    pool.give(std::move(third));
+    size_t kept = 0;
+    for (OutputBuffer b = pool.take(1); b.capacity() > 0; b = pool.take(1)) kept += b.capacity();
+    EXPECT_LE(kept, 3u << 20);
+    EXPECT_GE(kept, 2u << 20);
+}
+
+// The default number of threads counts only the cores this process may use
+// (taskset) and that no other program is busy on.
+TEST(Cores, AffinityLimitsTheUsableCores) {
+    cpu_set_t saved;
+    ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (CPU_ISSET(cpu, &saved)) {
+            CPU_SET(cpu, &one);
+            break;
+        }
+    }
+    ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+    EXPECT_EQ(usable_cores(), 1u);
+    ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
+    EXPECT_EQ(usable_cores(), static_cast<unsigned>(CPU_COUNT(&saved)));
+}
+
+TEST(Cores, BusyCoresAreNotCountedAsFree) {
+    const unsigned cores = usable_cores();
+    std::vector<pid_t> busy;
+    for (unsigned i = 0; i < cores; ++i) {
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            volatile uint64_t spin = 0;
+            for (;;) spin = spin + 1;  // busy until killed
+        }
+        busy.push_back(pid);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const unsigned free_now = free_cores(cores);
+    for (pid_t pid : busy) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+    EXPECT_EQ(free_now, 1u) << "with " << cores << " other programs busy";
 }

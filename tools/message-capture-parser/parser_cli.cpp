@@ -96,7 +96,7 @@ void add_options(CLI::App& app, ParserOptions& o) {
     app.add_option("-o,--output", o.output, "Write to FILE instead of standard output (- for standard output)")->option_text("FILE");
     app.add_flag("-n,--no-progress-bar", o.no_progress,
                  "Do not show the progress bar (shown only when stderr is a terminal that does not also show the output)");
-    app.add_option("-j,--jobs", o.jobs, "Decode and format on N threads; 0 means one per core (the output is the same for any N)")
+    app.add_option("-j,--jobs", o.jobs, "Decode and format on N threads (the output is the same for any N); 0, the default, picks: one per core that is free, or one for a capture under 64 MB or when following")
         ->option_text("N")
         ->default_val(0)
         ->check(CLI::Range(0u, 256u));
