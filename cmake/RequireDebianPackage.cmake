@@ -69,6 +69,20 @@ function(msgcapture_require_secp256k1)
   add_library(secp256k1::secp256k1 ALIAS PkgConfig::SECP256K1)
 endfunction()
 
+# jemalloc (Debian's libjemalloc-dev), found through pkg-config, for the
+# programs that format captures: target jemalloc::jemalloc.
+function(msgcapture_require_jemalloc)
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET GLOBAL jemalloc)
+  endif()
+  if(NOT JEMALLOC_FOUND)
+    message(FATAL_ERROR "jemalloc was not found: install the Debian packages libjemalloc-dev and pkgconf (${_msgcapture_install_hint}), "
+                        "or configure with -DMSGCAPTURE_JEMALLOC=OFF to use the C library's malloc.")
+  endif()
+  add_library(jemalloc::jemalloc ALIAS PkgConfig::JEMALLOC)
+endfunction()
+
 # <sys/sdt.h> for the node's USDT tracepoints (Debian's systemtap-sdt-dev).
 function(msgcapture_require_sdt)
   include(CheckIncludeFileCXX)

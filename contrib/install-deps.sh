@@ -10,6 +10,8 @@ packages=(
   libasio-dev libboost-filesystem-dev libssl-dev libzstd-dev nlohmann-json3-dev libcli11-dev
   # the monitor's terminal screens
   libncurses-dev
+  # the parser's and the monitor's allocator
+  libjemalloc-dev
   # the node's getnewaddress keys: libsecp256k1, found through pkg-config
   libsecp256k1-dev pkgconf
   # the node's USDT tracepoints: <sys/sdt.h>
