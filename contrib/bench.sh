@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark on a Release build and prints the figures that
-# doc/performance.md records: parser throughput and peak memory on generated
-# captures of 20 MB and 200 MB (and the worst case for memory), each output
+# doc/performance.md records: parser throughput, page faults and peak memory
+# on generated captures of 20 MB and 200 MB of two mixes (mainnet-like and
+# block-heavy), with one thread and the default, on a quiet machine and with
+# a core busy, read() against mmap (and the worst case for memory), each output
 # format and filter against reading the files (cat), --follow's latency and
 # CPU at up to 200,000 messages/s, the capture write path against its two
 # baselines, and a node's message rate with capture off and on.
@@ -14,45 +16,63 @@ bin=build-release
 work=bench-output
 mkdir -p "$work"
 
+parser="$bin/tools/message-capture-parser/message-capture-parser"
 # Parses capture directory $1 with -j $2 to /dev/null; prints the peak RSS in KB.
 parse_peak_kb() {
-  { /usr/bin/time -f "%M" "$bin/tools/message-capture-parser/message-capture-parser" -n -j "$2" "$1" -o /dev/null; } 2>&1 | tail -n 1
+  { /usr/bin/time -f "%M" "$parser" -n -j "$2" "$1" -o /dev/null; } 2>&1 | tail -n 1
 }
 # How -j $1 reads in the output.
 threads_label() {
-  if [ "$1" = 1 ]; then echo "1 thread "; else echo "$(nproc) threads"; fi
+  if [ "$1" = 1 ]; then echo "1 thread "; else echo "the default"; fi
+}
+# The capture directory of mix $1 (mainnet or blocks) and $2 MB, generated once.
+capture_dir() {
+  local dir="$work/capture-${2}mb"
+  [ "$1" = mainnet ] || dir="$work/$1-${2}mb"
+  if [ ! -d "$dir" ]; then
+    "$bin/tools/capture-generator/capture-generator" --mix "$1" --size "$2" --seed 7 -o "$dir" > "$dir.txt"
+  fi
+  echo "$dir"
 }
 
-echo "== parser: generated captures with a mainnet-like mix, JSON to /dev/null, best of 5"
-for size in 20 200; do
-  dir="$work/capture-${size}mb"
-  if [ ! -d "$dir" ]; then
-    "$bin/tools/capture-generator/capture-generator" --size "$size" --seed 7 -o "$dir" > "$dir.txt"
-  fi
-  records=$(awk '{print $2}' "$dir.txt")
-  bytes=$(find "$dir" -name 'msgs_*.dat' -printf '%s\n' | awk '{s += $1} END {print s}')
-  # One thread, then the default (one per core).
-  for jobs in 1 0; do
-    best=""
-    rss=0
-    for run in 1 2 3 4 5; do
-      start=$(date +%s%N)
-      kb=$(parse_peak_kb "$dir" "$jobs")
-      ns=$(( $(date +%s%N) - start ))
-      if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
-      [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    label=$(threads_label "$jobs")
-    awk -v b="$bytes" -v r="$records" -v ns="$best" -v m="$rss" -v n="$size" -v l="$label" 'BEGIN {
-      s = ns / 1e9
-      printf "  %3d MB capture, %s: %.3f s, %.0f MB/s, %.0f messages/s, peak RSS %.1f MB\n", n, l, s, b / s / 1e6, r / s, m / 1024 }'
+echo "== parser: -j 1 and the default against cat (page cache), JSON to /dev/null, medians of 9 alternating rounds"
+for mix in mainnet blocks; do
+  for size in 20 200; do
+    dir=$(capture_dir "$mix" "$size")
+    echo "  $mix mix, $size MB ($(cat "$dir.txt" | awk '{print $2}') records):"
+    contrib/bench_parser_threads.sh "$parser" "$dir" 9
   done
 done
+echo "== parser with another program busy on one core, 200 MB, medians of 7"
+for mix in mainnet blocks; do
+  echo "  $mix mix:"
+  BUSY=1 contrib/bench_parser_threads.sh "$parser" "$(capture_dir "$mix" 200)" 7
+done
+
+echo "== parser: perf stat (task clock, page faults, context switches), 5 runs each"
+if perf stat -e task-clock true > /dev/null 2>&1; then
+  for mix in mainnet blocks; do
+    for size in 20 200; do
+      for jobs in 1 0; do
+        printf "  %-7s %3d MB, %s: " "$mix" "$size" "$(threads_label "$jobs")"
+        perf stat -r 5 -x, -e task-clock,page-faults,context-switches "$parser" -n -j "$jobs" "$(capture_dir "$mix" "$size")" -o /dev/null 2>&1 |
+          awk -F, -v mb="$size" '$3 == "task-clock" {t = $1} $3 == "page-faults" {f = $1} $3 == "context-switches" {c = $1}
+            END {printf "task clock %.1f ms, %d page faults (%.0f per MB), %d context switches\n", t, f, f / mb, c}'
+      done
+    done
+  done
+else
+  echo "  perf cannot count here (install linux-perf, or lower kernel.perf_event_paranoid); skipped"
+fi
+
+echo "== getting the bytes in: read() against mmap, the 200 MB block-heavy capture, medians of 9"
+mapfile -t block_files < <(find "$(capture_dir blocks 200)" -name 'msgs_*.dat')
+"$bin/test/bench/read_vs_map_bench" 9 "${block_files[@]}"
 
 echo "== parser formats and filters against cat (page cache) and the JSON array, medians of 7 alternating rounds"
 for size in 20 200; do
   echo "  $size MB capture:"
-  contrib/bench_parser_formats.sh "$bin/tools/message-capture-parser/message-capture-parser" "$work/capture-${size}mb" 7
+  contrib/bench_parser_formats.sh "$parser" "$(capture_dir mainnet "$size")" 7
 done
 
 echo "== parser memory, worst case: 240 MB of maximum-size transactions of empty outputs (the most JSON per byte)"

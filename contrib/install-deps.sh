@@ -26,8 +26,9 @@ packages=(
   clang libclang-rt-14-dev
   # the demo's JSON-RPC calls and JSON handling; python3 also seeds the fuzz corpus
   curl python3
-  # the benchmarks: Google Benchmark, and /usr/bin/time for peak memory
-  libbenchmark-dev time
+  # the benchmarks: Google Benchmark, /usr/bin/time for peak memory, perf
+  # for task clock and page faults
+  libbenchmark-dev time linux-perf
 )
 # Node.js and npm run bcoin for the interop test (contrib/install-bcoin.sh
 # rebuilds its native modules with node-gyp); a machine that has them, from
