@@ -26,15 +26,50 @@ constexpr size_t BATCH_MAX_ENTRIES = 4096;
 // Batches in flight: enough behind one large block for every other worker to
 // stay busy while it is formatted, bounded by the JSON they will make.
 constexpr size_t SLOTS_PER_WORKER = 2;
-constexpr size_t MAX_JSON_IN_FLIGHT = 24 * 1024 * 1024;
+constexpr size_t MAX_JSON_IN_FLIGHT = 16 * 1024 * 1024;
 // Output buffers kept for reuse.
-constexpr size_t KEEP_OUTPUT_BYTES = 24 * 1024 * 1024;
+constexpr size_t KEEP_OUTPUT_BYTES = 16 * 1024 * 1024;
 // A format that writes nothing per entry reports progress every so many.
 constexpr uint64_t HEADER_ONLY_PROGRESS_EVERY = 64 * 1024;
 
-// JSON is about twice the payload (hex) plus keys; a small message's cost is
-// mostly the entry's own keys.
-size_t json_estimate(size_t payload_size) { return 3 * payload_size + 256; }
+// The JSON a record will make: the entry's own keys, and per payload byte 3
+// (hex is 2, plus keys) until a message of its type formatted alone showed
+// more (a transaction of empty outputs makes 4.5 bytes a byte), so that the
+// bound on JSON in flight holds for what is really written. Learning by type
+// keeps one type's ratio (headers make 5) from inflating another's.
+class JsonEstimate {
+public:
+    size_t of(const RecordHeader& header) const {
+        return ENTRY_BYTES + static_cast<size_t>(per_byte(header.msgtype) * static_cast<double>(header.length));
+    }
+    // A message formatted alone made `written` bytes.
+    void learn(const RecordHeader& header, size_t written) {
+        if (header.length < 64 * 1024 || written <= ENTRY_BYTES) return;  // too little to tell
+        const double seen = std::min(MAX_PER_BYTE, static_cast<double>(written - ENTRY_BYTES) / header.length);
+        for (auto& [type, ratio] : learned_) {
+            if (type == header.msgtype) {
+                ratio = std::max(ratio, seen);
+                return;
+            }
+        }
+        if (seen > DEFAULT_PER_BYTE) learned_.emplace_back(header.msgtype, seen);
+    }
+
+private:
+    static constexpr size_t ENTRY_BYTES = 256;
+    static constexpr double DEFAULT_PER_BYTE = 3;
+    static constexpr double MAX_PER_BYTE = 16;
+    using Type = std::array<char, MESSAGE_TYPE_SIZE>;
+
+    double per_byte(const Type& type) const {
+        for (const auto& [known, ratio] : learned_) {
+            if (known == type) return ratio;
+        }
+        return DEFAULT_PER_BYTE;
+    }
+
+    std::vector<std::pair<Type, double>> learned_;  // the few types that made more
+};
 
 // Entries taken from the merge, and the output a worker makes of them. The
 // payloads are not copied: they are formatted where the readers read them,
@@ -55,16 +90,16 @@ struct EntryBatch {
         error = nullptr;
     }
 
-    void add(const Entry& entry, std::shared_ptr<const void> keeper) {
-        expected_json += json_estimate(entry.record.payload.size());
+    void add(const Entry& entry, std::shared_ptr<const void> keeper, const JsonEstimate& estimate) {
+        expected_json += estimate.of(entry.record.header);
         entries.push_back(entry);
         if (keepers.empty() || keepers.back() != keeper) keepers.push_back(std::move(keeper));
     }
 
     // Whether `entry` should start the next batch instead.
-    bool full_before(const Entry& entry) const {
+    bool full_before(const Entry& entry, const JsonEstimate& estimate) const {
         if (entries.empty()) return false;
-        return entries.size() >= BATCH_MAX_ENTRIES || expected_json + json_estimate(entry.record.payload.size()) > BATCH_JSON_BYTES;
+        return entries.size() >= BATCH_MAX_ENTRIES || expected_json + estimate.of(entry.record.header) > BATCH_JSON_BYTES;
     }
 };
 
@@ -234,7 +269,8 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     }
 
     const size_t workers = worker_count(options.threads, total_bytes_, follower_ != nullptr);
-    std::vector<MessageScratch> scratches(std::max<size_t>(workers, 1));
+    std::vector<MessageScratch> scratches(workers + 1);  // the last is the caller's
+    // Formats a batch with the scratch of worker `worker` (`workers`: the caller).
     auto write_batch = [&](EntryBatch& batch, size_t worker) {
         try {
             batch.output.tail(batch.expected_json);  // grown once, not step by step
@@ -249,19 +285,25 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     // On the caller's thread alone, each batch is written as soon as it is made.
     OrderedWork<EntryBatch> work(workers, workers == 0 ? 1 : workers * SLOTS_PER_WORKER, write_batch);
     OutputPool outputs(KEEP_OUTPUT_BYTES);
+    JsonEstimate estimate;
 
     size_t json_in_flight = 0;
-    auto write_oldest = [&] {
-        EntryBatch& batch = work.wait_oldest();
+    // A formatted batch goes out, and its buffers back for reuse.
+    auto write_out = [&](EntryBatch& batch) {
         if (batch.error) std::rethrow_exception(batch.error);
         out(batch.output.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
-        json_in_flight -= batch.expected_json;
+        if (batch.entries.size() == 1) estimate.learn(batch.entries[0].record.header, batch.output.size());
         outputs.give(std::move(batch.output));
         batch.clear();
-        work.release_oldest();
         report_progress();
+    };
+    auto write_oldest = [&] {
+        EntryBatch& batch = work.wait_oldest();
+        json_in_flight -= batch.expected_json;
+        write_out(batch);
+        work.release_oldest();
     };
     auto write_all = [&] {
         while (work.in_flight() > 0) write_oldest();
@@ -274,6 +316,17 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     auto submit_filled = [&] {
         EntryBatch& batch = work.to_fill();
         if (batch.entries.empty()) return false;
+        if (workers > 0 && batch.expected_json > MAX_JSON_IN_FLIGHT / 2) {
+            // Too much JSON to have another batch beside it within the bound
+            // (a capture of maximum-size messages): handing it over would only
+            // make the workers take turns. It is formatted here, once all
+            // before it is written.
+            write_all();
+            batch.output = outputs.take(batch.expected_json);
+            write_batch(batch, workers);
+            write_out(batch);
+            return true;
+        }
         json_in_flight += batch.expected_json;
         batch.output = outputs.take(batch.expected_json);
         work.submit();
@@ -294,7 +347,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
             }
             EntryBatch& batch = work.to_fill();
             if (next_batch_starts_with) {
-                batch.add(next_batch_starts_with->entry, next_batch_starts_with->keeper);
+                batch.add(next_batch_starts_with->entry, next_batch_starts_with->keeper, estimate);
                 next_batch_starts_with.reset();
             }
             bool released_all = false;  // all the merge can give now, or the limit
@@ -306,11 +359,11 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                         break;
                     }
                     const Entry entry = make_entry(*m);
-                    if (batch.full_before(entry)) {
+                    if (batch.full_before(entry, estimate)) {
                         next_batch_starts_with = Taken{entry, keeper_of(m->source)};
                         break;
                     }
-                    batch.add(entry, keeper_of(m->source));
+                    batch.add(entry, keeper_of(m->source), estimate);
                 }
             } catch (const ReadError&) {
                 submit_filled();  // what was read before the failure still goes out

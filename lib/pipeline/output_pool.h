@@ -31,8 +31,10 @@ public:
         return out;
     }
 
-    // Keeps `buffer` for later; past the cap the smallest kept ones go.
+    // Keeps `buffer` for later; past the cap the smallest kept ones go, and
+    // one over half the cap (the JSON of a rare, huge message) is not kept.
     void give(OutputBuffer buffer) {
+        if (buffer.capacity() > keep_bytes_ / 2) return;
         buffer.clear();
         kept_ += buffer.capacity();
         spare_.push_back(std::move(buffer));

@@ -224,7 +224,7 @@ TEST(DecodeRecord, AMessageOrTheContractsReason) {
 // batch takes the one that fits it best, so that formatting writes into
 // memory already faulted in.
 TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
-    OutputPool pool(3u << 20);
+    OutputPool pool(4u << 20);
     EXPECT_EQ(pool.take(1000).capacity(), 0u);  // nothing kept yet: a new, empty buffer
     OutputBuffer small, large;
     small.tail(64u << 10);
@@ -239,7 +239,7 @@ TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
     EXPECT_TRUE(fits.empty());
     OutputBuffer too_big_for_all = pool.take(8u << 20);  // none holds it: the largest, to grow
     EXPECT_EQ(too_big_for_all.view().data(), large_at);
-    // Past the cap, the smallest kept buffers are freed.
+    // Past the cap, the smallest kept buffers are freed: the two of 2 MiB stay.
     OutputBuffer third;
     third.tail(2u << 20);
     pool.give(std::move(fits));
@@ -247,8 +247,12 @@ TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
     pool.give(std::move(third));
     size_t kept = 0;
     for (OutputBuffer b = pool.take(1); b.capacity() > 0; b = pool.take(1)) kept += b.capacity();
-    EXPECT_LE(kept, 3u << 20);
-    EXPECT_GE(kept, 2u << 20);
+    EXPECT_EQ(kept, 4u << 20);
+    // A buffer over half the cap is not kept at all.
+    OutputBuffer huge;
+    huge.tail(3u << 20);
+    pool.give(std::move(huge));
+    EXPECT_EQ(pool.take(1).capacity(), 0u);
 }
 
 // The default number of threads counts only the cores this process may use
