@@ -142,6 +142,21 @@ TEST_P(CliJobs, AnyNumberOfJobsGivesTheSameOutput) {
 
 INSTANTIATE_TEST_SUITE_P(Mixes, CliJobs, ::testing::Values("mainnet", "blocks"));
 
+// A message whose JSON is too large to have another beside it in flight (a
+// maximum-size transaction of empty outputs makes 18 MB) is formatted on the
+// main thread once everything before it is out: the output is the same.
+TEST(Cli, MaximumSizeMessagesGiveTheSameOutputOnAnyNumberOfJobs) {
+    TempDir dir;
+    ProcessResult gen = run_process({generator_binary(), "--mix", "dense", "--size", "6", "--peers", "1", "-o", (dir / "capture").string()});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    ProcessResult one = run_process({parser_binary(), "-f", "ndjson", "-j", "1", (dir / "capture").string()});
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 2);
+    ProcessResult two = run_process({parser_binary(), "-f", "ndjson", "-j", "2", (dir / "capture").string()});
+    ASSERT_EQ(two.exit_code, 0) << two.err;
+    EXPECT_TRUE(two.out == one.out);
+}
+
 // capture-generator --mix blocks is what real captures are like: by bytes
 // mostly blocks of 200 kB to 2 MB, and headers; by count mostly inv,
 // getdata and tx.
