@@ -57,30 +57,29 @@ function(msgcapture_require_link_flag flag)
   endif()
 endfunction()
 
-# libsecp256k1 ships a pkg-config file, not a CMake package: make a target from it.
-function(msgcapture_require_secp256k1)
+# A library that ships a pkg-config file, not a CMake package: target `alias`
+# from pkg-config module `module`, else a fatal error naming the Debian
+# package (and any further advice).
+function(msgcapture_require_pkg_module module alias debian_package)
   find_package(PkgConfig QUIET)
+  string(MAKE_C_IDENTIFIER "${module}" _prefix)
   if(PkgConfig_FOUND)
-    pkg_check_modules(SECP256K1 QUIET IMPORTED_TARGET GLOBAL libsecp256k1)
+    pkg_check_modules(${_prefix} QUIET IMPORTED_TARGET GLOBAL ${module})
   endif()
-  if(NOT SECP256K1_FOUND)
-    message(FATAL_ERROR "libsecp256k1 was not found: install the Debian packages libsecp256k1-dev and pkgconf (${_msgcapture_install_hint}).")
+  if(NOT ${_prefix}_FOUND)
+    message(FATAL_ERROR "${module} was not found: install the Debian packages ${debian_package} and pkgconf (${_msgcapture_install_hint})${ARGN}.")
   endif()
-  add_library(secp256k1::secp256k1 ALIAS PkgConfig::SECP256K1)
+  add_library(${alias} ALIAS PkgConfig::${_prefix})
 endfunction()
 
-# jemalloc (Debian's libjemalloc-dev), found through pkg-config, for the
-# programs that format captures: target jemalloc::jemalloc.
+function(msgcapture_require_secp256k1)
+  msgcapture_require_pkg_module(libsecp256k1 secp256k1::secp256k1 libsecp256k1-dev)
+endfunction()
+
+# The allocator of the programs that format captures.
 function(msgcapture_require_jemalloc)
-  find_package(PkgConfig QUIET)
-  if(PkgConfig_FOUND)
-    pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET GLOBAL jemalloc)
-  endif()
-  if(NOT JEMALLOC_FOUND)
-    message(FATAL_ERROR "jemalloc was not found: install the Debian packages libjemalloc-dev and pkgconf (${_msgcapture_install_hint}), "
-                        "or configure with -DMSGCAPTURE_JEMALLOC=OFF to use the C library's malloc.")
-  endif()
-  add_library(jemalloc::jemalloc ALIAS PkgConfig::JEMALLOC)
+  msgcapture_require_pkg_module(jemalloc jemalloc::jemalloc libjemalloc-dev
+                                ", or configure with -DMSGCAPTURE_JEMALLOC=OFF to use the C library's malloc")
 endfunction()
 
 # <sys/sdt.h> for the node's USDT tracepoints (Debian's systemtap-sdt-dev).

@@ -40,13 +40,13 @@ for mix in mainnet blocks; do
   for size in 20 200; do
     dir=$(capture_dir "$mix" "$size")
     echo "  $mix mix, $size MB ($(cat "$dir.txt" | awk '{print $2}') records):"
-    contrib/bench_parser_threads.sh "$parser" "$dir" 9
+    NAMES="cat j1 default" BASE=j1 contrib/bench_parser_formats.sh "$parser" "$dir" 9
   done
 done
 echo "== parser with another program busy on one core, 200 MB, medians of 7"
 for mix in mainnet blocks; do
   echo "  $mix mix:"
-  BUSY=1 contrib/bench_parser_threads.sh "$parser" "$(capture_dir "$mix" 200)" 7
+  NAMES="cat j1 default" BASE=j1 BUSY=1 contrib/bench_parser_formats.sh "$parser" "$(capture_dir "$mix" 200)" 7
 done
 
 echo "== parser: perf stat (task clock, page faults, context switches), 5 runs each"
