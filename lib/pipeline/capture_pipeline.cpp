@@ -39,20 +39,23 @@ constexpr uint64_t HEADER_ONLY_PROGRESS_EVERY = 64 * 1024;
 // keeps one type's ratio (headers make 5) from inflating another's.
 class JsonEstimate {
 public:
-    size_t of(const RecordHeader& header) const {
-        return ENTRY_BYTES + static_cast<size_t>(per_byte(header.msgtype) * static_cast<double>(header.length));
+    // By the payload there is, not the length declared (a hostile file may
+    // declare 4 GiB and hold nothing).
+    size_t of(const Record& record) const {
+        return ENTRY_BYTES + static_cast<size_t>(per_byte(record.header.msgtype) * static_cast<double>(record.payload.size()));
     }
     // A message formatted alone made `written` bytes.
-    void learn(const RecordHeader& header, size_t written) {
-        if (header.length < 64 * 1024 || written <= ENTRY_BYTES) return;  // too little to tell
-        const double seen = std::min(MAX_PER_BYTE, static_cast<double>(written - ENTRY_BYTES) / header.length);
+    void learn(const Record& record, size_t written) {
+        const size_t payload = record.payload.size();
+        if (payload < 64 * 1024 || written <= ENTRY_BYTES) return;  // too little to tell
+        const double seen = std::min(MAX_PER_BYTE, static_cast<double>(written - ENTRY_BYTES) / static_cast<double>(payload));
         for (auto& [type, ratio] : learned_) {
-            if (type == header.msgtype) {
+            if (type == record.header.msgtype) {
                 ratio = std::max(ratio, seen);
                 return;
             }
         }
-        if (seen > DEFAULT_PER_BYTE) learned_.emplace_back(header.msgtype, seen);
+        if (seen > DEFAULT_PER_BYTE) learned_.emplace_back(record.header.msgtype, seen);
     }
 
 private:
@@ -91,7 +94,7 @@ struct EntryBatch {
     }
 
     void add(const Entry& entry, std::shared_ptr<const void> keeper, const JsonEstimate& estimate) {
-        expected_json += estimate.of(entry.record.header);
+        expected_json += estimate.of(entry.record);
         entries.push_back(entry);
         if (keepers.empty() || keepers.back() != keeper) keepers.push_back(std::move(keeper));
     }
@@ -99,7 +102,7 @@ struct EntryBatch {
     // Whether `entry` should start the next batch instead.
     bool full_before(const Entry& entry, const JsonEstimate& estimate) const {
         if (entries.empty()) return false;
-        return entries.size() >= BATCH_MAX_ENTRIES || expected_json + estimate.of(entry.record.header) > BATCH_JSON_BYTES;
+        return entries.size() >= BATCH_MAX_ENTRIES || expected_json + estimate.of(entry.record) > BATCH_JSON_BYTES;
     }
 };
 
@@ -294,7 +297,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         out(batch.output.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
-        if (batch.entries.size() == 1) estimate.learn(batch.entries[0].record.header, batch.output.size());
+        if (batch.entries.size() == 1) estimate.learn(batch.entries[0].record, batch.output.size());
         outputs.give(std::move(batch.output));
         batch.clear();
         report_progress();
