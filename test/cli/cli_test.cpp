@@ -162,7 +162,7 @@ TEST(Cli, MaximumSizeMessagesGiveTheSameOutputOnAnyNumberOfJobs) {
 // getdata and tx.
 TEST(CaptureGenerator, TheBlockMixIsMostlyBlocksByBytesAndSmallMessagesByCount) {
     TempDir dir;
-    ProcessResult gen = run_process({generator_binary(), "--mix", "blocks", "--size", "20", "--seed", "5", "-o", (dir / "capture").string()});
+    ProcessResult gen = run_process({generator_binary(), "--mix", "blocks", "--size", "10", "--seed", "5", "-o", (dir / "capture").string()});
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     ProcessResult stats = run_process({parser_binary(), "--stats", "--format", "json", (dir / "capture").string()});
     ASSERT_EQ(stats.exit_code, 0) << stats.err;

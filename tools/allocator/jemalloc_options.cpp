@@ -6,6 +6,6 @@
 // transparent huge pages it is one fault per 2 MiB. doc/performance.md has
 // the measurements.
 extern "C" {
-// NOLINTNEXTLINE: the name is jemalloc's.
+// The name is jemalloc's; it reads it when it starts.
 const char* malloc_conf = "thp:always,metadata_thp:auto";
 }
