@@ -92,9 +92,13 @@ Coverage coverage(const std::vector<const CaptureFile*>& files, const std::vecto
 
 }  // namespace
 
+// Any two times of a file may be as far apart as int64 allows (a hostile
+// file's are): the span is taken in uint64, where it always fits.
+uint64_t StatsFormat::duration_us() const { return static_cast<uint64_t>(last_us_) - static_cast<uint64_t>(first_us_); }
+
 std::string StatsFormat::text() const {
     const Coverage cov = coverage(files_, file_used_);
-    const double seconds = static_cast<double>(last_us_ - first_us_) / 1e6;
+    const double seconds = static_cast<double>(duration_us()) / 1e6;
     auto rate = [&](uint64_t n, int decimals) {
         if (seconds <= 0) return std::string("n/a");
         const double r = static_cast<double>(n) / seconds;
@@ -131,7 +135,7 @@ std::string StatsFormat::text() const {
 
 std::string StatsFormat::json() const {
     const Coverage cov = coverage(files_, file_used_);
-    const int64_t duration_us = last_us_ - first_us_;
+    const uint64_t duration_us = this->duration_us();
     auto rate = [&](uint64_t n) {
         return duration_us > 0 ? nlohmann::ordered_json(static_cast<double>(n) * 1e6 / static_cast<double>(duration_us))
                                : nlohmann::ordered_json(nullptr);

@@ -172,6 +172,21 @@ TEST(Analysis, StatsCountsEqualTheCountsOfTheFullOutput) {
     EXPECT_NE(text.out.find("Files:                8 (4 sessions, 4 peers known by address)"), std::string::npos) << text.out;
 }
 
+// A hostile file's times may span all of int64: the duration is 2^64 - 1 µs,
+// not an overflow (the CLI fuzzer found it under UBSan).
+TEST(Analysis, StatsOfTimesAsFarApartAsInt64AllowsDoNotOverflow) {
+    TempDir dir;
+    msgcapture::Bytes data;
+    msgcapture::append_record(data, std::numeric_limits<int64_t>::min(), "ping", msgcapture::Bytes(8, 1));
+    msgcapture::append_record(data, std::numeric_limits<int64_t>::max(), "pong", msgcapture::Bytes(8, 1));
+    write_file(dir / "msgs_recv.dat", data);
+    const json stats = run_json({"--stats", "--format", "json", dir.path().string()});
+    EXPECT_EQ(stats["duration_us"].get<uint64_t>(), std::numeric_limits<uint64_t>::max());
+    ProcessResult text = run_process({parser_binary(), "--stats", dir.path().string()});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_NE(text.out.find("Duration:             18446744073709."), std::string::npos) << text.out;  // as a double
+}
+
 // Every transaction's wtxid, from --annotate, is a hash that some inv or
 // getdata of the same capture names (peers announce and ask by wtxid), or its
 // txid is one a merkleblock matched (those follow it unasked).

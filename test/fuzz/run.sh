@@ -26,6 +26,7 @@ cp test/fuzz/regressions/fuzz_merge_parking/* "$corpus/merge/"
 cp test/fuzz/regressions/fuzz_growing_reader/* "$corpus/growing/"
 cp test/fuzz/regressions/fuzz_capture_args/* "$corpus/capture_args/"
 cp test/fuzz/regressions/fuzz_record_filter/* "$corpus/filter/"
+cp test/fuzz/regressions/fuzz_parser_cli/* "$corpus/cli/"
 python3 - "$corpus" <<'PY'
 import glob, struct, sys, hashlib
 corpus = sys.argv[1]

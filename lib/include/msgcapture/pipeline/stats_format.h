@@ -37,6 +37,7 @@ private:
     std::map<std::pair<std::string, Direction>, Counts> by_type() const;
     std::string text() const;
     std::string json() const;
+    uint64_t duration_us() const;  // last less first, which may not fit int64
 
     Style style_;
     std::vector<const CaptureFile*> files_;
