@@ -111,12 +111,7 @@ public:
             }
             return {MsgAddr::TYPE, encode_payload(m)};
         }
-        if (roll < 995) {
-            MsgHeaders m;
-            const uint32_t n = 1 + below(2000);
-            for (uint32_t i = 0; i < n; ++i) m.headers.push_back(header());
-            return {MsgHeaders::TYPE, encode_payload(m)};
-        }
+        if (roll < 995) return headers_message();
         MsgBlock m;
         m.block.header = header();
         const uint32_t n = 500 + below(2501);
@@ -130,16 +125,19 @@ public:
     std::pair<std::string_view, Bytes> block_heavy_message() {
         const uint32_t roll = below(1000);
         if (roll < 4) return block_of_about(200'000 + below(1'800'001));
-        if (roll < 9) {
-            MsgHeaders m;
-            const uint32_t n = 1 + below(2000);
-            for (uint32_t i = 0; i < n; ++i) m.headers.push_back(header());
-            return {MsgHeaders::TYPE, encode_payload(m)};
-        }
+        if (roll < 9) return headers_message();
         return message_below(970);  // inv, getdata, tx, ping and pong
     }
 
 private:
+    // A headers message of 1 to 2,000 headers.
+    std::pair<std::string_view, Bytes> headers_message() {
+        MsgHeaders m;
+        const uint32_t n = 1 + below(2000);
+        for (uint32_t i = 0; i < n; ++i) m.headers.push_back(header());
+        return {MsgHeaders::TYPE, encode_payload(m)};
+    }
+
     // Segwit transactions until the block holds about `bytes`.
     std::pair<std::string_view, Bytes> block_of_about(uint32_t bytes) {
         MsgBlock m;
