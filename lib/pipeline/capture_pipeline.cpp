@@ -20,13 +20,14 @@ namespace {
 // Work is split by the JSON it will make, estimated from the payload: a
 // batch holds about this much, so that a worker's share is worth handing
 // over, and a message bigger than that (a block) is a batch of its own,
-// formatted while the other workers go on with the batches behind it.
+// formatted while the other threads go on with the batches behind it.
 constexpr size_t BATCH_JSON_BYTES = 512 * 1024;
 constexpr size_t BATCH_MAX_ENTRIES = 4096;
-// Batches in flight: enough behind one large block for every other worker to
-// stay busy while it is formatted, bounded by the JSON they will make.
-constexpr size_t SLOTS_PER_WORKER = 2;
-constexpr size_t MAX_JSON_IN_FLIGHT = 16 * 1024 * 1024;
+// Batches in flight: enough behind one large block for every other thread to
+// stay busy while it is formatted, bounded by the memory their output
+// buffers take (not the JSON estimated: a buffer is a power of two).
+constexpr size_t SLOTS_PER_THREAD = 4;
+constexpr size_t MAX_OUTPUT_IN_FLIGHT = 32 * 1024 * 1024;
 // Output buffers kept for reuse.
 constexpr size_t KEEP_OUTPUT_BYTES = 16 * 1024 * 1024;
 // A format that writes nothing per entry reports progress every so many.
@@ -82,6 +83,7 @@ struct EntryBatch {
     std::vector<Entry> entries;
     size_t expected_json = 0;
     OutputBuffer output;
+    size_t output_reserved = 0;  // the output's capacity when it was handed over
     PipelineStats stats;
     std::exception_ptr error;
 
@@ -116,14 +118,15 @@ int64_t no_record_before(const CaptureFile& file) {
 constexpr uint64_t MIN_BYTES_FOR_WORKERS = 64u << 20;
 
 // The threads that format: `threads` when given; by default one per core
-// that is free, for a capture big enough to gain from them. One thread is
-// the caller's own, with no workers.
+// that is free, for a capture big enough to gain from them. The caller's own
+// thread is one of them (it reads, and formats while it waits): the workers
+// are one fewer.
 size_t worker_count(unsigned threads, uint64_t total_bytes, bool following) {
     if (threads == 0) {
         // Following formats a tick's worth at a time: one thread keeps up.
         threads = following || total_bytes < MIN_BYTES_FOR_WORKERS ? 1 : free_cores(usable_cores());
     }
-    return threads == 1 ? 0 : threads;
+    return threads - 1;
 }
 
 }  // namespace
@@ -286,11 +289,11 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         }
     };
     // On the caller's thread alone, each batch is written as soon as it is made.
-    OrderedWork<EntryBatch> work(workers, workers == 0 ? 1 : workers * SLOTS_PER_WORKER, write_batch);
+    OrderedWork<EntryBatch> work(workers, workers == 0 ? 1 : (workers + 1) * SLOTS_PER_THREAD, write_batch);
     OutputPool outputs(KEEP_OUTPUT_BYTES);
     JsonEstimate estimate;
 
-    size_t json_in_flight = 0;
+    size_t output_in_flight = 0;
     // A formatted batch goes out, and its buffers back for reuse.
     auto write_out = [&](EntryBatch& batch) {
         if (batch.error) std::rethrow_exception(batch.error);
@@ -304,7 +307,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     };
     auto write_oldest = [&] {
         EntryBatch& batch = work.wait_oldest();
-        json_in_flight -= batch.expected_json;
+        output_in_flight -= batch.output_reserved;
         write_out(batch);
         work.release_oldest();
     };
@@ -315,23 +318,24 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         write_all();
         format.end(chosen, out);
     };
-    // Hands the filled batch to the workers; false when it is empty.
+    // Hands the filled batch over to be formatted; false when it is empty.
     auto submit_filled = [&] {
         EntryBatch& batch = work.to_fill();
         if (batch.entries.empty()) return false;
-        if (workers > 0 && batch.expected_json > MAX_JSON_IN_FLIGHT / 2) {
-            // Too much JSON to have another batch beside it within the bound
-            // (a capture of maximum-size messages): handing it over would only
-            // make the workers take turns. It is formatted here, once all
-            // before it is written.
+        if (workers > 0 && batch.expected_json > MAX_OUTPUT_IN_FLIGHT / 4) {
+            // Its output buffer (a power of two) would take half the bound:
+            // with one more like it beside (a capture of maximum-size
+            // messages), the threads would only take turns, holding twice the
+            // memory. It is formatted here, once all before it is written.
             write_all();
             batch.output = outputs.take(batch.expected_json);
             write_batch(batch, workers);
             write_out(batch);
             return true;
         }
-        json_in_flight += batch.expected_json;
         batch.output = outputs.take(batch.expected_json);
+        batch.output_reserved = batch.output.capacity();
+        output_in_flight += batch.output_reserved;
         work.submit();
         return true;
     };
@@ -345,7 +349,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
 
     try {
         for (;;) {
-            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && json_in_flight >= MAX_JSON_IN_FLIGHT)) {
+            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && output_in_flight >= MAX_OUTPUT_IN_FLIGHT)) {
                 write_oldest();
             }
             EntryBatch& batch = work.to_fill();

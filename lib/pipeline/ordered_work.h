@@ -3,7 +3,11 @@
 // order they were submitted, so that work done in parallel reads out exactly
 // as if it had been done in sequence. The caller fills one slot at a time,
 // submits it, and takes finished slots back oldest first; with no workers,
-// submit() does the work in the caller's thread.
+// submit() does the work in the caller's thread. The caller is one of the
+// threads doing the work: while the oldest slot is still being worked on, it
+// takes on a slot no worker has started rather than sleep (a thread that
+// sleeps and is woken costs more on a VM than the work between), so that N
+// threads working means the caller and N - 1 workers.
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -16,8 +20,9 @@ namespace msgcapture {
 template <class Slot>
 class OrderedWork {
 public:
-    // `work(slot, worker)` runs on worker number `worker` (0 when inline);
-    // `depth` slots exist, so at most that many are filled and unreturned.
+    // `work(slot, worker)` runs on worker number `worker`, or `workers` on
+    // the caller's thread; `depth` slots exist, so at most that many are
+    // filled and unreturned.
     OrderedWork(size_t workers, size_t depth, std::function<void(Slot&, size_t)> work)
         : work_(std::move(work)), slots_(depth), done_(depth, false) {
         for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this, i] { worker_loop(i); });
@@ -45,7 +50,7 @@ public:
 
     void submit() {
         if (threads_.empty()) {
-            work_(to_fill(), 0);
+            work_(to_fill(), 0);  // the caller's index, with no workers
             done_[submitted_ % slots_.size()] = true;
             ++submitted_;
             return;
@@ -58,12 +63,23 @@ public:
         work_ready_.notify_one();
     }
 
-    // Waits for the oldest submitted slot to be done and returns it; it stays
-    // the caller's until release_oldest().
+    // Returns the oldest submitted slot once it is done, working on slots no
+    // worker has started until then; it stays the caller's until
+    // release_oldest().
     Slot& wait_oldest() {
         const size_t index = returned_ % slots_.size();
         std::unique_lock lock(mutex_);
-        slot_done_.wait(lock, [&] { return done_[index]; });
+        while (!done_[index]) {
+            if (taken_ == submitted_) {
+                slot_done_.wait(lock);
+                continue;
+            }
+            const size_t other = taken_++ % slots_.size();
+            lock.unlock();
+            work_(slots_[other], threads_.size());
+            lock.lock();
+            done_[other] = true;  // only the caller waits for slots
+        }
         return slots_[index];
     }
 
@@ -92,7 +108,7 @@ private:
     std::condition_variable work_ready_;
     std::condition_variable slot_done_;
     size_t submitted_ = 0;  // written by the caller, under mutex_
-    size_t taken_ = 0;      // by workers, under mutex_
+    size_t taken_ = 0;      // by workers and the caller, under mutex_
     size_t returned_ = 0;   // only the caller's
     bool stopping_ = false;
 };

@@ -5,6 +5,7 @@
 // had cost more than formatting; buffers that were already written are
 // reused instead, up to a cap on what is kept idle.
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <vector>
 
@@ -16,14 +17,27 @@ class OutputPool {
 public:
     explicit OutputPool(size_t keep_bytes) : keep_bytes_(keep_bytes) {}
 
-    // The kept buffer that best fits `expected` bytes of output: the
-    // smallest that holds them, else the largest. Empty, with its capacity.
+    // The smallest kept buffer that holds `expected` bytes of output, else a
+    // new one of the next power of two (so that buffers come in few sizes,
+    // and one made for a block fits the next block of about its size), in
+    // place of the largest kept: one thread would otherwise keep a ladder of
+    // sizes, each faulted in once, where one buffer serves. Empty, with its
+    // capacity.
     OutputBuffer take(size_t expected) {
-        if (spare_.empty()) return OutputBuffer();
-        auto best = spare_.begin();
+        auto best = spare_.end(), largest = spare_.end();
         for (auto it = spare_.begin(); it != spare_.end(); ++it) {
-            const bool fits = it->capacity() >= expected, best_fits = best->capacity() >= expected;
-            if (fits ? !best_fits || it->capacity() < best->capacity() : !best_fits && it->capacity() > best->capacity()) best = it;
+            if (it->capacity() >= expected && (best == spare_.end() || it->capacity() < best->capacity())) best = it;
+            if (largest == spare_.end() || it->capacity() > largest->capacity()) largest = it;
+        }
+        if (best == spare_.end()) {
+            if (largest != spare_.end()) {
+                kept_ -= largest->capacity();
+                spare_.erase(largest);
+            }
+            OutputBuffer fresh;
+            fresh.tail(std::bit_ceil(std::max(expected, MIN_CAPACITY)));  // reserved, not yet touched
+            fresh.clear();
+            return fresh;
         }
         OutputBuffer out = std::move(*best);
         spare_.erase(best);
@@ -46,7 +60,10 @@ public:
         }
     }
 
+    size_t kept_bytes() const { return kept_; }
+
 private:
+    static constexpr size_t MIN_CAPACITY = 64 * 1024;
     size_t keep_bytes_;
     size_t kept_ = 0;
     std::vector<OutputBuffer> spare_;

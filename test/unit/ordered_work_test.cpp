@@ -69,3 +69,46 @@ TEST(OrderedWork, DestroyingWithWorkInFlightFinishesItAndJoins) {
     }
     EXPECT_EQ(finished, 4);
 }
+
+// The caller is one of the threads: while the oldest slot is held up in a
+// worker, it does the slots behind it rather than sleep. Slot 0 here waits
+// for slots 1 and 2 to be done, which only a helping caller can do while the
+// worker is stuck on slot 0 (and whichever thread takes slot 0, the other
+// must do the rest).
+TEST(OrderedWork, TheCallerWorksOnLaterSlotsWhileTheOldestIsHeldUp) {
+    std::atomic<int> later_done = 0;
+    std::atomic<bool> timed_out = false;
+    struct Record {
+        int slot = -1;
+        size_t thread = 99;
+    };
+    std::vector<Record> done_by(3);
+    OrderedWork<Slot> work(1, 3, [&](Slot& s, size_t thread) {
+        if (s.input == 0) {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (later_done < 2) {
+                if (std::chrono::steady_clock::now() > deadline) {
+                    timed_out = true;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        } else {
+            ++later_done;
+        }
+        done_by[static_cast<size_t>(s.input)] = {s.input, thread};
+    });
+    for (int i = 0; i < 3; ++i) {
+        work.to_fill().input = i;
+        work.submit();
+    }
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(work.wait_oldest().input, i);
+        work.release_oldest();
+    }
+    EXPECT_FALSE(timed_out) << "the caller slept while slots it could do waited";
+    // Index 1 (the number of workers) is the caller's.
+    EXPECT_NE(done_by[0].thread, done_by[1].thread);
+    EXPECT_EQ(done_by[1].thread, done_by[2].thread);
+    for (const Record& r : done_by) EXPECT_LE(r.thread, 1u);
+}

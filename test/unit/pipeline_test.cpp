@@ -221,11 +221,14 @@ TEST(DecodeRecord, AMessageOrTheContractsReason) {
 }
 
 // Output buffers go back to the pool after a batch is written, and the next
-// batch takes the one that fits it best, so that formatting writes into
-// memory already faulted in.
+// batch takes the smallest that holds it, so that formatting writes into
+// memory already faulted in; new ones come in powers of two, so that one
+// made for a block fits the next block of about its size.
 TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
     OutputPool pool(4u << 20);
-    EXPECT_EQ(pool.take(1000).capacity(), 0u);  // nothing kept yet: a new, empty buffer
+    OutputBuffer first = pool.take(1000);  // nothing kept yet: a new, empty buffer
+    EXPECT_TRUE(first.empty());
+    EXPECT_EQ(first.capacity(), 64u << 10);
     OutputBuffer small, large;
     small.tail(64u << 10);
     large.tail(2u << 20);
@@ -234,25 +237,32 @@ TEST(OutputPool, GivesTheBestFitAndKeepsAtMostItsCap) {
     small.append("text");
     pool.give(std::move(small));
     pool.give(std::move(large));
+    EXPECT_EQ(pool.kept_bytes(), (64u << 10) + (2u << 20));
     OutputBuffer fits = pool.take(32u << 10);  // the smallest that holds it
     EXPECT_EQ(fits.view().data(), small_at);
     EXPECT_TRUE(fits.empty());
-    OutputBuffer too_big_for_all = pool.take(8u << 20);  // none holds it: the largest, to grow
-    EXPECT_EQ(too_big_for_all.view().data(), large_at);
+    OutputBuffer next = pool.take(1u << 20);
+    EXPECT_EQ(next.view().data(), large_at);
+    EXPECT_EQ(pool.kept_bytes(), 0u);
+    // None holds it: a new one, and the largest kept goes in its place.
+    pool.give(std::move(next));
+    OutputBuffer too_big_for_all = pool.take(3u << 20);
+    EXPECT_EQ(too_big_for_all.capacity(), 4u << 20);
+    EXPECT_EQ(pool.kept_bytes(), 0u);
     // Past the cap, the smallest kept buffers are freed: the two of 2 MiB stay.
-    OutputBuffer third;
+    OutputBuffer second, third;
+    second.tail(2u << 20);
     third.tail(2u << 20);
     pool.give(std::move(fits));
-    pool.give(std::move(too_big_for_all));
+    pool.give(std::move(second));
     pool.give(std::move(third));
-    size_t kept = 0;
-    for (OutputBuffer b = pool.take(1); b.capacity() > 0; b = pool.take(1)) kept += b.capacity();
-    EXPECT_EQ(kept, 4u << 20);
+    EXPECT_EQ(pool.kept_bytes(), 4u << 20);
+    EXPECT_EQ(pool.take(1u << 20).capacity(), 2u << 20);
+    EXPECT_EQ(pool.take(1u << 20).capacity(), 2u << 20);
+    EXPECT_EQ(pool.kept_bytes(), 0u);
     // A buffer over half the cap is not kept at all.
-    OutputBuffer huge;
-    huge.tail(3u << 20);
-    pool.give(std::move(huge));
-    EXPECT_EQ(pool.take(1).capacity(), 0u);
+    pool.give(std::move(too_big_for_all));
+    EXPECT_EQ(pool.kept_bytes(), 0u);
 }
 
 // The default number of threads counts only the cores this process may use
