@@ -26,9 +26,10 @@
 namespace msgcapture {
 
 struct MSGCAPTURE_EXPORT PipelineOptions {
-    // Formatting runs on this many threads (1: only the caller's). 0, the
-    // default, picks: one per free core this process may use, or one for a
-    // capture under 64 MB, or when following, where more did not gain.
+    // Formatting runs on this many threads, the caller's among them (1: only
+    // the caller's). 0, the default, picks: one per free core this process
+    // may use, or one for a capture under 64 MB, or when following, where
+    // more did not gain.
     unsigned threads = 0;
     std::optional<uint64_t> limit;  // stop after this many entries
     // Told after each batch: bytes of the files read so far, of `total`.

@@ -3,9 +3,10 @@
 // format's begin(), add_file() for each file before any of its entries (all
 // of them at the start; while following captures, each new one as it
 // appears), sequence() for each chosen entry in output order on the reading
-// thread, then write() for each on any worker thread (several at once), and
-// puts what write() made into the output in order; end() closes the output,
-// after a read error too, so that what was read stays usable.
+// thread, then write() for each on any thread that formats, the reading
+// thread among them (several at once), and puts what write() made into the
+// output in order; end() closes the output, after a read error too, so that
+// what was read stays usable.
 #include <array>
 #include <cstdint>
 #include <functional>
