@@ -78,11 +78,7 @@ TEST(OrderedWork, DestroyingWithWorkInFlightFinishesItAndJoins) {
 TEST(OrderedWork, TheCallerWorksOnLaterSlotsWhileTheOldestIsHeldUp) {
     std::atomic<int> later_done = 0;
     std::atomic<bool> timed_out = false;
-    struct Record {
-        int slot = -1;
-        size_t thread = 99;
-    };
-    std::vector<Record> done_by(3);
+    std::vector<size_t> done_by(3, 99);  // the index of the thread that did each slot
     OrderedWork<Slot> work(1, 3, [&](Slot& s, size_t thread) {
         if (s.input == 0) {
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -96,7 +92,7 @@ TEST(OrderedWork, TheCallerWorksOnLaterSlotsWhileTheOldestIsHeldUp) {
         } else {
             ++later_done;
         }
-        done_by[static_cast<size_t>(s.input)] = {s.input, thread};
+        done_by[static_cast<size_t>(s.input)] = thread;
     });
     for (int i = 0; i < 3; ++i) {
         work.to_fill().input = i;
@@ -108,7 +104,7 @@ TEST(OrderedWork, TheCallerWorksOnLaterSlotsWhileTheOldestIsHeldUp) {
     }
     EXPECT_FALSE(timed_out) << "the caller slept while slots it could do waited";
     // Index 1 (the number of workers) is the caller's.
-    EXPECT_NE(done_by[0].thread, done_by[1].thread);
-    EXPECT_EQ(done_by[1].thread, done_by[2].thread);
-    for (const Record& r : done_by) EXPECT_LE(r.thread, 1u);
+    EXPECT_NE(done_by[0], done_by[1]);
+    EXPECT_EQ(done_by[1], done_by[2]);
+    for (size_t thread : done_by) EXPECT_LE(thread, 1u);
 }
