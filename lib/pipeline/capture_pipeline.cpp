@@ -279,7 +279,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     // Formats a batch with the scratch of worker `worker` (`workers`: the caller).
     auto write_batch = [&](EntryBatch& batch, size_t worker) {
         try {
-            batch.output.tail(batch.expected_json);  // grown once, not step by step
+            // The output came from the pool with room for the JSON expected.
             for (const Entry& entry : batch.entries) {
                 if (!format.write(entry, batch.output, scratches[worker])) ++batch.stats.entries_with_error;
                 ++batch.stats.entries;
