@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "msgcapture/protocol/block_parts.h"
 #include "msgcapture/protocol/codec.h"
 #include "msgcapture/protocol/hash.h"
 #include "msgcapture/protocol/message.h"
@@ -287,6 +288,53 @@ TEST(Segwit, SuperfluousWitnessAndUnknownFlagsAreRejected) {
     auto empty = decode_as<MsgTx>(hex("02000000" "00" "00" "00000000"));
     EXPECT_TRUE(empty.tx.vin.empty());
     EXPECT_TRUE(empty.tx.vout.empty());
+}
+
+// A large block is decoded in parts on several threads: the parts hold the
+// block's transactions, each once and in order, and the block is refused
+// where decoding it whole refuses it.
+TEST(BlockParts, PartsHoldTheWholeBlocksTransactionsInOrder) {
+    MsgBlock whole;
+    whole.block.header = testsupport::sample_header();
+    for (int i = 0; i < 7; ++i) whole.block.vtx.push_back(i % 3 ? testsupport::sample_segwit_tx() : testsupport::sample_legacy_tx());
+    for (size_t i = 0; i < whole.block.vtx.size(); ++i) whole.block.vtx[i].nLockTime = static_cast<uint32_t>(i);
+    const Bytes payload = encode_payload(whole);
+    for (size_t wanted : {1u, 2u, 3u, 7u, 50u}) {
+        const BlockParts parts = BlockParts::find(payload, wanted);
+        ASSERT_EQ(parts.count(), std::min<size_t>(wanted, 7)) << wanted;
+        std::vector<Transaction> joined;
+        Block part;
+        for (size_t i = 0; i < parts.count(); ++i) {
+            parts.decode(payload, i, part);
+            EXPECT_EQ(part.header, whole.block.header);
+            EXPECT_EQ(part.vtx.size(), parts.first_transaction(i + 1) - parts.first_transaction(i));
+            joined.insert(joined.end(), part.vtx.begin(), part.vtx.end());
+        }
+        EXPECT_EQ(joined, whole.block.vtx) << wanted << " parts";
+    }
+    EXPECT_EQ(BlockParts::find(encode_payload(MsgBlock{}), 4).count(), 0u);  // no transactions, no parts
+}
+
+TEST(BlockParts, RefusedWhereTheWholeBlockIsRefused) {
+    MsgBlock block;
+    block.block.header = testsupport::sample_header();
+    block.block.vtx = {testsupport::sample_legacy_tx(), testsupport::sample_segwit_tx()};
+    const Bytes payload = encode_payload(block);
+    EXPECT_EQ(BlockParts::find(payload, 2).count(), 2u);
+    for (size_t len = 0; len < payload.size(); ++len) {
+        const Bytes prefix(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(len));
+        EXPECT_FALSE(decodes("block", prefix));
+        EXPECT_THROW(BlockParts::find(prefix, 2), DecodeError) << len << " bytes";
+    }
+    // The second transaction replaced by one that flags a witness and has
+    // none (an empty stack for its one input): only decoding it tells.
+    Bytes bad = encode_payload(MsgTx{testsupport::sample_legacy_tx()});
+    bad.insert(bad.begin() + 4, {0x00, 0x01});  // marker and flag, after the version
+    bad.insert(bad.end() - 4, 0x00);            // the witness, before the lock time
+    Bytes superfluous(payload.begin(), payload.end() - static_cast<std::ptrdiff_t>(encode_payload(MsgTx{block.block.vtx[1]}).size()));
+    superfluous.insert(superfluous.end(), bad.begin(), bad.end());
+    EXPECT_FALSE(decodes("block", superfluous));
+    EXPECT_THROW(BlockParts::find(superfluous, 2), DecodeError);
 }
 
 TEST(CompactBlocks, DifferentialIndexesMustStayWithin16Bits) {
