@@ -48,23 +48,23 @@ char* write_decimal(char* out, uint64_t v) {
 }  // namespace
 
 void JsonWriter::number(uint64_t v) {
-    char* p = separate(out_.tail(MAX_INTEGER_CHARS + 2));
-    out_.end_at(write_decimal(p, v));
+    char* p = separate(out_->tail(MAX_INTEGER_CHARS + 2));
+    out_->end_at(write_decimal(p, v));
     need_separator_ = true;
 }
 
 void JsonWriter::number(int64_t v) {
-    char* p = separate(out_.tail(MAX_INTEGER_CHARS + 3));
+    char* p = separate(out_->tail(MAX_INTEGER_CHARS + 3));
     if (v < 0) *p++ = '-';
     // Negating as unsigned is exact for INT64_MIN too.
     const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-    out_.end_at(write_decimal(p, magnitude));
+    out_->end_at(write_decimal(p, magnitude));
     need_separator_ = true;
 }
 
 void JsonWriter::string(std::string_view utf8) {
     // Room for the worst case, every character escaped as \u00XX.
-    char* p = separate(out_.tail(6 * utf8.size() + 4));
+    char* p = separate(out_->tail(6 * utf8.size() + 4));
     *p++ = '"';
     for (char c : utf8) {
         auto u = static_cast<unsigned char>(c);
@@ -82,16 +82,16 @@ void JsonWriter::string(std::string_view utf8) {
         }
     }
     *p++ = '"';
-    out_.end_at(p);
+    out_->end_at(p);
     need_separator_ = true;
 }
 
 void JsonWriter::hex_string(ByteSpan bytes, bool reversed) {
-    char* p = separate(out_.tail(2 * bytes.size() + 4));
+    char* p = separate(out_->tail(2 * bytes.size() + 4));
     *p++ = '"';
     p = reversed ? write_reversed_hex(p, bytes) : write_hex(p, bytes);
     *p++ = '"';
-    out_.end_at(p);
+    out_->end_at(p);
     need_separator_ = true;
 }
 

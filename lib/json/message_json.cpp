@@ -13,6 +13,20 @@ void write_json_fields(JsonWriter& w, const BlockHeader& header) {
     w.hex(hash.bytes);
 }
 
+// Block::fields' JSON (the header's fields inline, then "vtx"), with the
+// transactions as the array an entry written in parts is split by: in a
+// part, the block holds only the part's transactions (BlockParts).
+void write_json_fields(JsonWriter& w, const Block& block) {
+    write_json_fields(w, block.header);
+    w.key("vtx");
+    w.begin_array();
+    const bool in_parts = w.part() != nullptr;
+    if (in_parts) w.enter_part();
+    for (const Transaction& tx : block.vtx) write_json_value(w, tx);
+    if (in_parts) w.leave_part();
+    w.end_array();
+}
+
 void write_json_fields(JsonWriter& w, const HeaderAndShortIDs& cmpct) {
     write_described_fields(w, cmpct);
     w.key("shortids_length");

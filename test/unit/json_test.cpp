@@ -8,6 +8,7 @@
 
 #include "msgcapture/json/entry_json.h"
 #include "msgcapture/json/message_json.h"
+#include "msgcapture/pipeline/json_format.h"
 #include "msgcapture/protocol/address_text.h"
 #include "msgcapture/protocol/codec.h"
 #include "sample_messages.h"
@@ -38,6 +39,24 @@ json entry_json(std::string_view type, const Bytes& payload, RecordStatus status
     MessageScratch scratch;
     write_entry(w, r, Direction::Received, scratch);
     return json::parse(out.view());
+}
+
+Record record_of(std::string_view type, const Bytes& payload) {
+    Record r;
+    r.header.time_us = 1795313274322264;
+    std::copy_n(type.begin(), std::min<size_t>(type.size(), 12), r.header.msgtype.begin());
+    r.header.length = static_cast<uint32_t>(payload.size());
+    r.payload = payload;
+    return r;
+}
+
+MsgBlock block_of(size_t transactions) {
+    MsgBlock block;
+    block.block.header = testsupport::sample_header();
+    for (size_t i = 0; i < transactions; ++i) {
+        block.block.vtx.push_back(i % 2 ? testsupport::sample_segwit_tx() : testsupport::sample_legacy_tx());
+    }
+    return block;
 }
 
 Bytes base32_decode(std::string_view s) {
@@ -212,6 +231,61 @@ TEST(Body, BlockCarriesItsHeaderFieldsInline) {
     EXPECT_EQ(tx["wit"]["vtxinwit"].size(), 2u);
     EXPECT_EQ(tx["wit"]["vtxinwit"][0]["scriptWitness"]["stack"][1], "");
     EXPECT_EQ(tx["vout"][0]["nValue"], 12345);
+}
+
+// With several threads, a large block is written in parts, each on the
+// thread that decodes it (JsonFormat::split): the parts together are the
+// bytes of the entry written whole, in either layout, first in the array or
+// not, with the peer's label after the transactions.
+TEST(JsonFormat, ABlockWrittenInPartsIsTheBlockWrittenWhole) {
+    const Bytes payload = encode_message(block_of(5));
+    const CaptureFile file{"p/msgs_recv.dat", Direction::Received, std::nullopt, "", "127.0.0.1:8333"};
+    Entry entry{record_of("block", payload), &file, 0, 0, {}};
+    for (JsonFormat::Layout layout : {JsonFormat::Layout::Array, JsonFormat::Layout::Lines}) {
+        JsonFormat format(layout);
+        format.add_file(file);
+        for (uint64_t index : {0u, 3u}) {
+            entry.index = index;
+            OutputBuffer whole;
+            MessageScratch scratch;
+            ASSERT_TRUE(format.write(entry, whole, scratch));
+            ASSERT_NE(whole.view().find("\"peer\": {\"address\": \"127.0.0.1:8333\"}"), std::string_view::npos);
+            for (size_t wanted : {2u, 3u, 5u, 9u}) {
+                const auto parts = format.split(entry, wanted);
+                ASSERT_TRUE(parts);
+                EXPECT_EQ(parts->count(), std::min<size_t>(wanted, 5));
+                std::string joined;
+                for (size_t i = 0; i < parts->count(); ++i) {
+                    OutputBuffer part;  // each part is a batch of its own
+                    format.write_part(entry, *parts, i, part, scratch);
+                    joined += part.view();
+                }
+                EXPECT_EQ(joined, whole.view()) << wanted << " parts, entry " << index;
+            }
+        }
+    }
+}
+
+// What is not split is written whole by write(), with its error if it has one.
+TEST(JsonFormat, OnlyABlockThatDecodesIsSplit) {
+    const CaptureFile file{"p/msgs_recv.dat", Direction::Received, std::nullopt, "", ""};
+    const Bytes block = encode_message(block_of(4));
+    const Bytes one = encode_message(block_of(1));
+    const Bytes torn(block.begin(), block.end() - 1);
+    const Bytes tx = encode_message(MsgTx{testsupport::sample_segwit_tx()});
+    JsonFormat format;
+    format.add_file(file);
+    auto split = [&](std::string_view type, const Bytes& payload, size_t wanted, const JsonFormat& f) {
+        return f.split(Entry{record_of(type, payload), &file, 0, 0, {}}, wanted) != nullptr;
+    };
+    EXPECT_TRUE(split("block", block, 2, format));
+    EXPECT_FALSE(split("block", block, 1, format));
+    EXPECT_FALSE(split("block", one, 2, format));
+    EXPECT_FALSE(split("block", torn, 2, format));
+    EXPECT_FALSE(split("tx", tx, 2, format));
+    JsonFormat annotated(JsonFormat::Layout::Array, true);  // its hashes list every transaction
+    annotated.add_file(file);
+    EXPECT_FALSE(split("block", block, 2, annotated));
 }
 
 TEST(Body, VersionRelayIsAnIntegerAndLeftOutWhenAbsent) {

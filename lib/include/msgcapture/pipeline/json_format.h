@@ -19,6 +19,10 @@ public:
     void begin(const Sink& out) override;
     void add_file(const CaptureFile& file) override;
     bool write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const override;
+    // A block is split by its transactions.
+    std::shared_ptr<const EntryParts> split(const Entry& entry, size_t wanted) const override;
+    void write_part(const Entry& entry, const EntryParts& parts, size_t part, OutputBuffer& out,
+                    MessageScratch& scratch) const override;
     void end(uint64_t entries, const Sink& out) override;
 
 private:

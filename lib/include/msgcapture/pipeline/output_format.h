@@ -4,12 +4,15 @@
 // of them at the start; while following captures, each new one as it
 // appears), sequence() for each chosen entry in output order on the reading
 // thread, then write() for each on any thread that formats, the reading
-// thread among them (several at once), and puts what write() made into the
-// output in order; end() closes the output, after a read error too, so that
-// what was read stays usable.
+// thread among them (several at once), or for a large entry split() and
+// write_part(), and puts what they made into the output in order; end()
+// closes the output, after a read error too, so that what was read stays
+// usable.
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +36,13 @@ struct MSGCAPTURE_EXPORT Entry {
     std::array<uint64_t, 2> notes{};  // a format's own, set by sequence() for write()
 };
 
+// How a format writes one entry in parts (OutputFormat::split): its own
+// subclass says what each part holds.
+struct MSGCAPTURE_EXPORT EntryParts {
+    virtual ~EntryParts() = default;
+    virtual size_t count() const = 0;
+};
+
 class MSGCAPTURE_EXPORT OutputFormat {
 public:
     virtual ~OutputFormat() = default;
@@ -53,6 +63,22 @@ public:
     // must only read the format's state. Returns false for an entry written
     // with an error (a payload that cannot be decoded).
     virtual bool write(const Entry& entry, OutputBuffer& out, MessageScratch& scratch) const = 0;
+    // An entry too big to be one thread's share may be written in parts, by
+    // several threads at once. split() is called on the reading thread: it
+    // returns how the entry is to be written in at most `wanted` parts, or
+    // nullptr to have write() write it whole. Then write_part() writes each
+    // part, on any thread (scratch as for write()); the parts in order are
+    // the bytes write() would have made, and the entry has no error.
+    virtual std::shared_ptr<const EntryParts> split(const Entry& entry, size_t wanted) const {
+        (void)entry;
+        (void)wanted;
+        return nullptr;
+    }
+    virtual void write_part(const Entry& entry, const EntryParts& parts, size_t part, OutputBuffer& out,
+                            MessageScratch& scratch) const {
+        (void)entry, (void)parts, (void)part, (void)out, (void)scratch;
+        throw std::logic_error("write_part() of a format whose split() makes no parts");
+    }
     // After the last entry; `entries` were chosen in all.
     virtual void end(uint64_t entries, const Sink& out) {
         (void)entries;

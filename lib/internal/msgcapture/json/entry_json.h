@@ -18,6 +18,12 @@ namespace msgcapture {
 bool write_entry(JsonWriter& w, const Record& record, Direction direction, MessageScratch& scratch,
                  std::string_view peer_json = {}, const CaptureFile* annotate = nullptr);
 
+// The same, without an annotation, for a record whose payload was already
+// decoded without error into `decoded`, as message `type_index`: how one part
+// of a block written in parts is written (JsonWriter::Part, BlockParts).
+void write_decoded_entry(JsonWriter& w, const Record& record, Direction direction, const MessageScratch& decoded,
+                         size_t type_index, std::string_view peer_json = {});
+
 // The "peer" value for a file's entries (CAPTURE-SPEC §4): {"id", "address",
 // "connection_type", "session"} from session.json, {"address"} from a Bitcoin
 // Core directory name, or empty when the file's location does not tell.

@@ -16,6 +16,7 @@ namespace msgcapture {
 
 // Structures with JSON of their own; everything else uses its field list.
 void write_json_fields(JsonWriter& w, const BlockHeader& header);  // + hash, sha256
+void write_json_fields(JsonWriter& w, const Block& block);  // its transactions can be split into parts
 void write_json_fields(JsonWriter& w, const HeaderAndShortIDs& cmpct);  // + vector lengths
 void write_json_fields(JsonWriter& w, const NetAddress& addr);
 void write_json_fields(JsonWriter& w, const TimedNetAddress& addr);
