@@ -19,10 +19,18 @@ namespace {
 
 // Work is split by the JSON it will make, estimated from the payload: a
 // batch holds about this much, so that a worker's share is worth handing
-// over, and a message bigger than that (a block) is a batch of its own,
-// formatted while the other threads go on with the batches behind it.
+// over, and a message bigger than that is a batch of its own, formatted
+// while the other threads go on with the batches behind it (or, with
+// several threads, a large block is several: SPLIT_JSON_BYTES).
 constexpr size_t BATCH_JSON_BYTES = 512 * 1024;
 constexpr size_t BATCH_MAX_ENTRIES = 4096;
+// With several threads, a message that makes more JSON than this (a block of
+// about 350 kB or more) is written in parts of about BATCH_JSON_BYTES, each a
+// batch (OutputFormat::split): formatted whole, it kept one thread busy while
+// the others ran out of work (the reading thread reads nothing new while it
+// formats), and its output took a buffer of many MB on each thread, every
+// page of which is a fresh page to fault in.
+constexpr size_t SPLIT_JSON_BYTES = 2 * BATCH_JSON_BYTES;
 // Batches in flight: enough behind one large block for every other thread to
 // stay busy while it is formatted, bounded by the memory their output
 // buffers take (not the JSON estimated: a buffer is a power of two).
@@ -84,6 +92,10 @@ struct EntryBatch {
     size_t expected_json = 0;
     OutputBuffer output;
     size_t output_reserved = 0;  // the output's capacity when it was handed over
+    // A batch that is one part of an entry written in parts: how split()
+    // divided the entry, shared by its parts' batches.
+    std::shared_ptr<const EntryParts> parts;
+    size_t part = 0;
     PipelineStats stats;
     std::exception_ptr error;
 
@@ -91,6 +103,8 @@ struct EntryBatch {
         keepers.clear();
         entries.clear();
         expected_json = 0;
+        parts.reset();
+        part = 0;
         stats = {};
         error = nullptr;
     }
@@ -280,6 +294,11 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     auto write_batch = [&](EntryBatch& batch, size_t worker) {
         try {
             // The output came from the pool with room for the JSON expected.
+            if (batch.parts) {
+                format.write_part(batch.entries[0], *batch.parts, batch.part, batch.output, scratches[worker]);
+                if (batch.part + 1 == batch.parts->count()) ++batch.stats.entries;  // the entry counts with its last part
+                return;
+            }
             for (const Entry& entry : batch.entries) {
                 if (!format.write(entry, batch.output, scratches[worker])) ++batch.stats.entries_with_error;
                 ++batch.stats.entries;
@@ -300,7 +319,7 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         out(batch.output.view());
         stats.entries += batch.stats.entries;
         stats.entries_with_error += batch.stats.entries_with_error;
-        if (batch.entries.size() == 1) estimate.learn(batch.entries[0].record, batch.output.size());
+        if (batch.entries.size() == 1 && !batch.parts) estimate.learn(batch.entries[0].record, batch.output.size());
         outputs.give(std::move(batch.output));
         batch.clear();
         report_progress();
@@ -313,6 +332,12 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
     };
     auto write_all = [&] {
         while (work.in_flight() > 0) write_oldest();
+    };
+    // Until there is a slot to fill and room in the bound on output.
+    auto make_room = [&] {
+        while (work.in_flight() == work.depth() || (work.in_flight() > 0 && output_in_flight >= MAX_OUTPUT_IN_FLIGHT)) {
+            write_oldest();
+        }
     };
     auto finish = [&] {
         write_all();
@@ -339,19 +364,34 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
         work.submit();
         return true;
     };
-    // A record taken from the merge that starts the next batch.
+    // A record taken from the merge that goes in a later batch.
     struct Taken {
         Entry entry;
         std::shared_ptr<const void> keeper;
     };
     std::optional<Taken> next_batch_starts_with;
+    std::optional<Taken> next_in_parts;  // a large entry taken from the merge
     auto keeper_of = [&](size_t source) { return merger->readers()[source].payload_keeper(); };
+    // A large entry, in parts of about BATCH_JSON_BYTES each a batch, or as a
+    // batch of its own when the format does not split it.
+    auto submit_in_parts = [&](const Taken& taken) {
+        const size_t wanted = (estimate.of(taken.entry.record) + BATCH_JSON_BYTES - 1) / BATCH_JSON_BYTES;
+        const std::shared_ptr<const EntryParts> parts = format.split(taken.entry, wanted);
+        const size_t count = parts ? parts->count() : 1;
+        for (size_t part = 0; part < count; ++part) {
+            make_room();
+            EntryBatch& batch = work.to_fill();
+            batch.add(taken.entry, taken.keeper, estimate);
+            batch.expected_json /= count;
+            batch.parts = parts;
+            batch.part = part;
+            submit_filled();
+        }
+    };
 
     try {
         for (;;) {
-            while (work.in_flight() == work.depth() || (work.in_flight() > 0 && output_in_flight >= MAX_OUTPUT_IN_FLIGHT)) {
-                write_oldest();
-            }
+            make_room();
             EntryBatch& batch = work.to_fill();
             if (next_batch_starts_with) {
                 batch.add(next_batch_starts_with->entry, next_batch_starts_with->keeper, estimate);
@@ -366,6 +406,10 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                         break;
                     }
                     const Entry entry = make_entry(*m);
+                    if (workers > 0 && estimate.of(entry.record) > SPLIT_JSON_BYTES) {
+                        next_in_parts = Taken{entry, keeper_of(m->source)};
+                        break;
+                    }
                     if (batch.full_before(entry, estimate)) {
                         next_batch_starts_with = Taken{entry, keeper_of(m->source)};
                         break;
@@ -377,6 +421,10 @@ PipelineStats CapturePipeline::run(OutputFormat& format, const Sink& out, const 
                 throw;
             }
             submit_filled();
+            if (next_in_parts) {
+                submit_in_parts(*next_in_parts);
+                next_in_parts.reset();
+            }
             if (!released_all) continue;
             // Following: what was released is written out before waiting for more.
             write_all();

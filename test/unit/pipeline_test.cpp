@@ -126,6 +126,14 @@ public:
     std::vector<uint64_t> sequenced;
 };
 
+// Runs a pipeline over `files` into `format` on `threads` threads; the output in `out`.
+PipelineStats run_on_threads(const std::vector<CaptureFile>& files, OutputFormat& format, unsigned threads, std::string& out) {
+    CapturePipeline pipeline(files, RecordFilter{});
+    PipelineOptions options;
+    options.threads = threads;
+    return pipeline.run(format, [&](std::string_view s) { out += s; }, options);
+}
+
 }  // namespace
 
 TEST(CapturePipeline, CallsTheFormatInOrderOnAnyNumberOfThreads) {
@@ -137,12 +145,9 @@ TEST(CapturePipeline, CallsTheFormatInOrderOnAnyNumberOfThreads) {
     const std::vector<CaptureFile> files = find_capture_files({dir.path().string()});
     std::string first;
     for (unsigned threads : {1u, 2u, 4u}) {
-        CapturePipeline pipeline(files, RecordFilter{});
         RecordingFormat format;
         std::string out;
-        PipelineOptions options;
-        options.threads = threads;
-        const PipelineStats stats = pipeline.run(format, [&](std::string_view s) { out += s; }, options);
+        const PipelineStats stats = run_on_threads(files, format, threads, out);
         EXPECT_EQ(stats.entries, 3000u);
         EXPECT_EQ(stats.entries_with_error, 429u);  // every 7th
         EXPECT_EQ(format.files_added, 2u);
@@ -165,6 +170,53 @@ TEST(CapturePipeline, CallsTheFormatInOrderOnAnyNumberOfThreads) {
     options.limit = 4;
     pipeline.run(format, [&](std::string_view s) { out += s; }, options);
     EXPECT_EQ(out, "<tx2,tx4,tx1,tx3,>4");
+}
+
+namespace {
+
+// Writes "big" entries in three parts ("big", the size, ","), which together
+// are what write() makes of them.
+class SplittingFormat : public RecordingFormat {
+public:
+    struct Thirds : EntryParts {
+        size_t count() const override { return 3; }
+    };
+    std::shared_ptr<const EntryParts> split(const Entry& entry, size_t wanted) const override {
+        if (entry.record.header.msgtype_text() != "big") return nullptr;
+        if (wanted < 3) ADD_FAILURE() << "a " << entry.record.payload.size() << "-byte payload wants " << wanted << " parts";
+        ++splits;
+        return std::make_shared<Thirds>();
+    }
+    void write_part(const Entry& entry, const EntryParts&, size_t part, OutputBuffer& out, MessageScratch&) const override {
+        const std::string whole = "big" + std::to_string(entry.record.payload.size()) + ",";
+        out.append(part == 0 ? whole.substr(0, 3) : part == 1 ? whole.substr(3, whole.size() - 4) : ",");
+    }
+    mutable std::atomic<int> splits{0};
+};
+
+}  // namespace
+
+// With more than one thread, an entry whose JSON would be over 1 MiB is
+// written in parts, each a batch any thread may take, and counted once; with
+// one thread it is written whole. The output is the same.
+TEST(CapturePipeline, LargeEntriesAreWrittenInPartsOnSeveralThreads) {
+    TempDir dir;
+    Bytes recv;
+    for (int i = 0; i < 40; ++i) append_record(recv, i, i % 4 == 0 ? "big" : "tx", Bytes(i % 4 == 0 ? 400000 + i : 10, 1));
+    write_file(dir / "p" / "msgs_recv.dat", recv);
+    const std::vector<CaptureFile> files = find_capture_files({dir.path().string()});
+    std::string first;
+    for (unsigned threads : {1u, 2u, 4u}) {
+        SplittingFormat format;
+        std::string out;
+        const PipelineStats stats = run_on_threads(files, format, threads, out);
+        EXPECT_EQ(stats.entries, 40u);
+        EXPECT_EQ(format.splits, threads == 1 ? 0 : 10) << threads << " threads";
+        EXPECT_TRUE(out.starts_with("<big400000,tx10,tx10,tx10,big400004,")) << out.substr(0, 60);
+        EXPECT_TRUE(out.ends_with(">40"));
+        if (first.empty()) first = out;
+        EXPECT_EQ(out, first) << threads << " threads";
+    }
 }
 
 // The merge passes over unwanted records by header; next_header hands out none of their payloads.
