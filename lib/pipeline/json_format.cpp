@@ -36,8 +36,8 @@ struct BlockEntryParts final : EntryParts {
 }  // namespace
 
 std::shared_ptr<const EntryParts> JsonFormat::split(const Entry& entry, size_t wanted) const {
-    // An annotation lists every transaction's hashes, which no one part has.
     const RecordKind kind = record_kind(entry.record);
+    // Not with an annotation: it lists every transaction's hashes, which no one part has.
     if (annotate_ || !kind.error.empty() || kind.type_index != message_index<MsgBlock> || wanted < 2) return nullptr;
     auto parts = std::make_shared<BlockEntryParts>();
     try {

@@ -21,14 +21,13 @@ BlockParts BlockParts::find(ByteSpan payload, size_t parts) {
     BlockParts out;
     out.transactions = r.read_count(detail::min_wire_size<Transaction>(Wire::Default));
     parts = std::min(parts, out.transactions);
-    if (parts == 0) return out;
     out.starts.reserve(parts + 1);
     thread_local Transaction scratch;
     for (size_t i = 0; i < out.transactions; ++i) {
-        if (i == out.transactions * out.starts.size() / parts) out.starts.push_back(static_cast<uint32_t>(r.position()));
+        if (parts > 0 && i == out.transactions * out.starts.size() / parts) out.starts.push_back(static_cast<uint32_t>(r.position()));
         Transaction::decode(r, scratch);
     }
-    out.starts.push_back(static_cast<uint32_t>(r.position()));
+    if (parts > 0) out.starts.push_back(static_cast<uint32_t>(r.position()));
     return out;
 }
 

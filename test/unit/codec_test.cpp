@@ -325,6 +325,7 @@ TEST(BlockParts, RefusedWhereTheWholeBlockIsRefused) {
         const Bytes prefix(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(len));
         EXPECT_FALSE(decodes("block", prefix));
         EXPECT_THROW(BlockParts::find(prefix, 2), DecodeError) << len << " bytes";
+        EXPECT_THROW(BlockParts::find(prefix, 0), DecodeError) << len << " bytes, no parts";
     }
     // The second transaction replaced by one that flags a witness and has
     // none (an empty stack for its one input): only decoding it tells.
