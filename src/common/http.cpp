@@ -137,8 +137,15 @@ public:
         read();
     }
 
-    // Not handling a request, only waiting on the client: may be closed for a newcomer.
+    // Not handling a request, only waiting on the client.
     bool idle() const { return !busy_ && !closed_; }
+    // May be closed for a newcomer: idle, and with no request arrived unread.
+    // In a flood of new connections the accepts ran before a new client's
+    // first read, and closed it, request and all, for the next one.
+    bool evictable() const {
+        asio::error_code ec;
+        return idle() && socket_.available(ec) == 0 && !ec;
+    }
     std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
 
     void close() {
@@ -299,7 +306,7 @@ bool HttpServer::make_room() {
     std::shared_ptr<HttpSession> oldest;
     for (auto& [id, weak] : sessions_) {
         auto session = weak.lock();
-        if (session && session->idle() && (!oldest || session->last_activity() < oldest->last_activity())) oldest = session;
+        if (session && session->evictable() && (!oldest || session->last_activity() < oldest->last_activity())) oldest = session;
     }
     if (!oldest) return false;
     oldest->close();
