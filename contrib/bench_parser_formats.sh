@@ -3,10 +3,12 @@
 # (cat to /dev/null, the I/O limit) and against a base command. By default
 # its formats and filters, against the default JSON array; with
 # NAMES="cat j1 default" BASE=j1, one thread against the default. With
-# BUSY=1 another process keeps one core busy throughout. Rounds alternate
-# the commands, and each figure is the median of the rounds, the ratios taken
-# within the run; peak RSS is the largest seen.
-# Usage: [NAMES=...] [BASE=...] [BUSY=1] contrib/bench_parser_formats.sh PARSER CAPTURE_DIR [ROUNDS] [PEER]
+# BUSY=1 another process keeps one core busy throughout. With OLD=another
+# build's parser, the names old-j1 and old-default run that one, to compare
+# two builds in one run. Rounds alternate the commands, and each figure is
+# the median of the rounds, the ratios taken within the run; peak RSS is the
+# largest seen.
+# Usage: [NAMES=...] [BASE=...] [BUSY=1] [OLD=PARSER] contrib/bench_parser_formats.sh PARSER CAPTURE_DIR [ROUNDS] [PEER]
 set -euo pipefail
 parser=$1
 dir=$2
@@ -31,6 +33,8 @@ command_for() {  # name -> the command line, in the array `cmd`
     cat) cmd=(cat "${files[@]}") ;;
     j1) cmd=("$parser" -n -j 1 "$dir") ;;
     default | json) cmd=("$parser" -n "$dir") ;;
+    old-j1) cmd=("${OLD:?old-j1 needs OLD=PARSER}" -n -j 1 "$dir") ;;
+    old-default) cmd=("${OLD:?old-default needs OLD=PARSER}" -n "$dir") ;;
     ndjson) cmd=("$parser" -n -f ndjson "$dir") ;;
     pcap) cmd=("$parser" -n -f pcap "$dir") ;;
     type-inv) cmd=("$parser" -n -f ndjson --type inv "$dir") ;;
