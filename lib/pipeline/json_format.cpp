@@ -55,7 +55,7 @@ void JsonFormat::write_part(const Entry& entry, const EntryParts& parts, size_t 
     constexpr size_t BLOCK = message_index<MsgBlock>;
     block.decode(entry.record.payload, part, scratch.get<MsgBlock>().block);
     OutputBuffer elsewhere;  // the entry's start and end, when another part writes them
-    const JsonWriter::Part range{part == 0, part + 1 == block.count(), part > 0, &elsewhere};
+    const JsonWriter::Part range{part == 0, part + 1 == block.count(), &elsewhere};
     if (range.starts && layout_ == Layout::Array) out.append(entry.index == 0 ? "\n" : ",\n");
     JsonWriter w(out, range);
     write_decoded_entry(w, entry.record, entry.file->direction, scratch, BLOCK, peers_[entry.source]);

@@ -18,11 +18,11 @@ public:
     // block's transactions) that the part holds go to the part's output. What
     // comes before them goes there too only when the part starts the entry,
     // and what comes after only when it ends it; otherwise it goes to
-    // `elsewhere`, which is thrown away.
+    // `elsewhere`, which is thrown away. Each part holds some elements, so
+    // one that does not start the entry comes after elements of another.
     struct Part {
         bool starts = true;
         bool ends = true;
-        bool follows = false;  // elements of the array came before the part's
         OutputBuffer* elsewhere = nullptr;
     };
 
@@ -63,7 +63,7 @@ public:
     const Part* part() const { return part_; }
     void enter_part() {
         out_ = part_out_;
-        need_separator_ = part_->follows;  // as after the elements earlier parts wrote
+        need_separator_ = !part_->starts;  // as after the elements earlier parts wrote
     }
     void leave_part() {
         if (part_->ends) return;
